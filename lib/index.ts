@@ -1,0 +1,3 @@
+export * as core from './core';
+export * as aws from './aws';
+export * as vault from './vault';
