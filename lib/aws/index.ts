@@ -1,7 +1,9 @@
-import { Construct } from 'constructs';
-import * as kms from 'aws-cdk-lib/aws-kms';
-export interface FooProps { readonly alias?: string }
-export class Foo extends Construct {
-  public readonly key: kms.IKey;
-  constructor(scope: Construct, id: string, props: FooProps = {}) { super(scope, id); this.key = new kms.Key(this, 'K', { alias: props.alias }); }
-}
+// Public (jsii) surface of the AWS side. Named exports only: helpers in these files stay internal.
+export { AccessTag, KeywardGrant, KeywardGrantProps } from './grant';
+export { ISecretsKey, SecretsKey, SecretsKeyBase, SecretsKeyProps } from './secrets-key';
+export { GeneratedValueOptions, SecretContent, SecretValueSource } from './secret-content';
+export { SecretRotation, SecretRotationKind, SecretRotationOptions } from './secret-rotation';
+export { ImportedSecretOptions, ISecret, Secret, SecretBase, SecretProps, SecretReplica } from './secret';
+export { SecretGroup, SecretGroupProps } from './secret-group';
+export { WorkloadPolicy, WorkloadPolicyOptions } from './workload-policy';
+export { ContainerSecretOptions, LambdaSecretOptions, RoleSecretOptions, Workload } from './workload';

@@ -1,0 +1,44 @@
+// Internal: decide whether a grantee is in another account than the resource it is granted.
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { principalArnProblems } from '../core/aws-names';
+import { fail, failOnProblems } from '../core/errors';
+
+/** A principal in another account, by ARN. */
+export interface ForeignPrincipal {
+  readonly arn: string;
+  readonly account: string;
+}
+
+/**
+ * The grantee as a principal of another account than `ownerAccount`, or undefined when it is in the same account.
+ * Throws when it cannot be decided (the owner's stack has no concrete account but the principal has one).
+ */
+export function crossAccountPrincipal(grantee: iam.IGrantable, ownerAccount: string, scope: IConstruct): ForeignPrincipal | undefined {
+  const principal = grantee.grantPrincipal;
+  const account = principal.principalAccount;
+  if (account === undefined || Token.isUnresolved(account)) {
+    return undefined;
+  }
+  if (Token.isUnresolved(ownerAccount)) {
+    if (Construct.isConstruct(principal) && Stack.of(principal).account === ownerAccount) {
+      return undefined;
+    }
+    fail(scope, 'cross-account', `cannot tell whether the principal in account ${account} is in this stack's account; give the stack an explicit env.account`);
+  }
+  if (account === ownerAccount) {
+    return undefined;
+  }
+  const json = Stack.of(scope).resolve(principal.policyFragment.principalJson) as { AWS?: string | string[] };
+  const arns = json.AWS === undefined ? [] : Array.isArray(json.AWS) ? json.AWS : [json.AWS];
+  const arn = arns.length === 1 && typeof arns[0] === 'string' ? arns[0] : undefined;
+  if (arn === undefined || Token.isUnresolved(arn) || /^\d{12}$/.test(arn) === false && !arn.startsWith('arn:')) {
+    fail(scope, 'cross-account', `the principal in account ${account} has no concrete role ARN; import it with iam.Role.fromRoleArn`);
+  }
+  const full = /^\d{12}$/.test(arn) ? `arn:${Stack.of(scope).partition}:iam::${arn}:root` : arn;
+  if (!Token.isUnresolved(full)) {
+    failOnProblems(scope, 'cross-account', principalArnProblems(full));
+  }
+  return { arn: full, account };
+}

@@ -1,0 +1,91 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { fail } from '../core/errors';
+import { KeywardGrant } from './grant';
+import { crossAccountPrincipal } from './principals';
+import { ISecret, Secret } from './secret';
+import { ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope, WorkloadPolicy } from './workload-policy';
+
+/** Properties of a {@link SecretGroup}. */
+export interface SecretGroupProps {
+  /**
+   * A stable name for the group, used in the tag key `keyward:access:<name>` on every member.
+   * @default - a 12-character hash of the group's construct path
+   */
+  readonly groupName?: string;
+  /**
+   * Initial members (Keyward secrets). More can be added with `addSecret`.
+   * @default - none
+   */
+  readonly secrets?: ISecret[];
+}
+
+/**
+ * A declared set of Keyward secrets granted together. Each member carries one tag, `keyward:access:<groupId>` =
+ * `member`; a workload granted the group gets one statement matching that tag, whatever the number of members and
+ * however many workloads read the group (which keeps members under Secrets Manager's 50-tag limit).
+ */
+export class SecretGroup extends Construct {
+  /** The group id: the `<id>` in `keyward:access:<id>`. */
+  public readonly groupId: string;
+  /** The tag key set on every member. */
+  public readonly accessTagKey: string;
+  private readonly members: Secret[] = [];
+  private readonly source: LazyScopeSource;
+
+  constructor(scope: Construct, id: string, props: SecretGroupProps = {}) {
+    super(scope, id);
+    this.groupId = props.groupName ?? hashId(this.node.path);
+    registerAccessId(this, this.groupId, `group ${this.node.path}`);
+    this.accessTagKey = `${ACCESS_TAG_PREFIX}${this.groupId}`;
+    const members = this.members;
+    this.source = {
+      scopes(): SecretScope[] {
+        return members.flatMap(m => m._scopes());
+      },
+      keyArns(): string[] {
+        return [...new Set(members.flatMap(m => m._keyArns()))];
+      },
+    };
+    for (const s of props.secrets ?? []) {
+      this.addSecret(s);
+    }
+  }
+
+  /** The members. */
+  public get secrets(): ISecret[] {
+    return [...this.members];
+  }
+
+  /** Add a Keyward secret (imported secrets cannot be tagged: grant them one by one). */
+  public addSecret(secret: ISecret): void {
+    if (!(secret instanceof Secret)) {
+      fail(this, 'group-member', `${secret.node.path} is not a Keyward-created secret; Keyward cannot tag it, so grant it to workloads directly`);
+    }
+    if (!this.members.includes(secret)) {
+      secret._addGroupTag(this.groupId);
+      this.members.push(secret);
+    }
+  }
+
+  /** Allow `grantee` to read every member, present and future: one statement in its workload policy. */
+  public grantRead(grantee: iam.IGrantable): KeywardGrant {
+    if (crossAccountPrincipal(grantee, Stack.of(this).account, this)) {
+      fail(this, 'group-cross-account', 'a group cannot be granted to a principal in another account; grant each secret (it adds resource-policy statements)');
+    }
+    const policy = WorkloadPolicy.of(grantee);
+    const statementIds = [
+      ...policy._allowTagged(this.groupId, 'read', [], this.source),
+      ...policy._allowKeysViaSecretsManager([], [], false, this.source),
+    ];
+    return new KeywardGrant({
+      principal: grantee.grantPrincipal,
+      actions: SECRET_READ_ACTIONS,
+      resourceArns: this.members.map(m => m.secretArn),
+      policy,
+      statementIds,
+      resourceTag: { key: this.accessTagKey, value: 'member' },
+    });
+  }
+}

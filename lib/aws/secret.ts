@@ -1,0 +1,525 @@
+import { Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
+import { fail, failOnProblems, formatViolation } from '../core/errors';
+import { KeywardGrant } from './grant';
+import { assertNoPlaintext } from './plaintext';
+import { crossAccountPrincipal } from './principals';
+import { SecretContent } from './secret-content';
+import { SecretRotation, SecretRotationKind } from './secret-rotation';
+import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
+import { ACCESS_TAG_PREFIX, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope, WorkloadPolicy } from './workload-policy';
+
+/** The most tags a Secrets Manager secret can carry. */
+export const MAX_SECRET_TAGS = 50;
+
+/** A Secrets Manager secret that Keyward can grant. */
+export interface ISecret extends IConstruct {
+  /**
+   * The ARN to reference the secret by (complete for Keyward secrets and complete-ARN imports; partial for
+   * partial-ARN and name imports).
+   */
+  readonly secretArn: string;
+  /**
+   * The ARN as IAM must match it: the complete ARN, or the partial ARN followed by `-??????`.
+   */
+  readonly secretArnForPolicies: string;
+  /**
+   * The key that encrypts the secret.
+   * @default - AWS-managed `aws/secretsmanager` key (imports that say so)
+   */
+  readonly encryptionKey?: ISecretsKey;
+  /** Whether Keyward created (and can tag) the secret. */
+  readonly keywardOwned: boolean;
+  /** Allow `grantee` to read the secret value (GetSecretValue, DescribeSecret), and decrypt it through Secrets Manager. */
+  grantRead(grantee: iam.IGrantable): KeywardGrant;
+  /** Allow `grantee` to write new values (PutSecretValue, UpdateSecretVersionStage), and encrypt them through Secrets Manager. */
+  grantWrite(grantee: iam.IGrantable): KeywardGrant;
+}
+
+/** A replica of a secret in another region. */
+export interface SecretReplica {
+  /** The replica region. */
+  readonly region: string;
+  /** The key that encrypts the replica, in that region (e.g. `SecretsKey.fromKeyArn`). Never the AWS-managed key. */
+  readonly encryptionKey: ISecretsKey;
+}
+
+/** Properties of a {@link Secret}. */
+export interface SecretProps {
+  /**
+   * The secret name: 1 to 512 characters of `[A-Za-z0-9/_+=.@-]`, not ending in `-` + 6 characters.
+   * @default - a name CloudFormation generates
+   */
+  readonly secretName?: string;
+  /**
+   * A description.
+   * @default - none (declared-only secrets get a note saying how the value is set)
+   */
+  readonly description?: string;
+  /**
+   * The key that encrypts the secret.
+   * @default - the stack's Keyward default key (one customer-managed key per stack), never `aws/secretsmanager`
+   */
+  readonly encryptionKey?: ISecretsKey;
+  /**
+   * The value: generated, a deploy-time reference, or declared only. There is no way to give a literal.
+   * @default SecretContent.generated()
+   */
+  readonly content?: SecretContent;
+  /**
+   * The rotation decision. Required before synthesis: give it here or with `setRotation`.
+   * @default - none: synthesis fails until a decision is made
+   */
+  readonly rotation?: SecretRotation;
+  /**
+   * Regions the secret is replicated to, each with its own key. Read grants cover the replicas.
+   * @default - no replicas
+   */
+  readonly replicas?: SecretReplica[];
+  /**
+   * What happens to the secret when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Tags. Keys starting with `keyward:` are reserved.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+  /**
+   * Accounts besides the owning one that the resource policy does not deny (cross-account readers granted with
+   * `grantRead` are added automatically).
+   * @default - only the owning account
+   */
+  readonly sharedWithAccounts?: string[];
+}
+
+/** Options for importing a secret. */
+export interface ImportedSecretOptions {
+  /**
+   * The customer-managed key that encrypts the secret; grants add kms:Decrypt through Secrets Manager on it.
+   * @default - none: then `awsManagedKey` must be true, or grants throw
+   */
+  readonly encryptionKey?: ISecretsKey;
+  /**
+   * Say that the secret is encrypted with the AWS-managed `aws/secretsmanager` key (no KMS statement needed in the
+   * same account).
+   * @default false
+   */
+  readonly awsManagedKey?: boolean;
+}
+
+/** Shared grant logic. */
+export abstract class SecretBase extends Construct implements ISecret {
+  public abstract readonly secretArn: string;
+  public abstract readonly secretArnForPolicies: string;
+  public abstract readonly encryptionKey?: ISecretsKey;
+  public abstract readonly keywardOwned: boolean;
+
+  public grantRead(grantee: iam.IGrantable): KeywardGrant {
+    return this.grantAccess(grantee, 'read');
+  }
+
+  public grantWrite(grantee: iam.IGrantable): KeywardGrant {
+    return this.grantAccess(grantee, 'write');
+  }
+
+  /** @internal */
+  protected abstract grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant;
+}
+
+const namesByStack = new WeakMap<Stack, Map<string, string>>();
+
+/**
+ * A Secrets Manager secret encrypted with a customer-managed Keyward key, retained on removal, with a resource
+ * policy that denies every principal outside the owning (and explicitly shared) accounts, public policies
+ * blocked, and a required rotation decision. Reads are granted by access tags (see {@link WorkloadPolicy}).
+ */
+export class Secret extends SecretBase {
+  /** Import a secret by its complete ARN (ending in `-` and the 6 characters Secrets Manager appends). */
+  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string, options: ImportedSecretOptions = {}): ISecret {
+    return new ImportedSecret(scope, id, { arn: secretCompleteArn, complete: true }, options);
+  }
+
+  /** Import a secret by its partial ARN (without the suffix); IAM statements use `<arn>-??????`. */
+  public static fromSecretPartialArn(scope: Construct, id: string, secretPartialArn: string, options: ImportedSecretOptions = {}): ISecret {
+    return new ImportedSecret(scope, id, { arn: secretPartialArn, complete: false }, options);
+  }
+
+  /** Import a secret of this stack's account and region by name; IAM statements use `<arn>-??????`. */
+  public static fromSecretName(scope: Construct, id: string, secretName: string, options: ImportedSecretOptions = {}): ISecret {
+    return new ImportedSecret(scope, id, { name: secretName }, options);
+  }
+
+  public readonly secretArn: string;
+  public readonly secretArnForPolicies: string;
+  public readonly encryptionKey: ISecretsKey;
+  public readonly keywardOwned = true;
+  /** The secret name, if given. */
+  public readonly secretName?: string;
+  /** The CloudFormation secret. */
+  public readonly resource: secretsmanager.CfnSecret;
+  /** The resource policy. */
+  public readonly resourcePolicy: secretsmanager.CfnResourcePolicy;
+  /** The replicas. */
+  public readonly replicas: SecretReplica[];
+  private rotation?: SecretRotation;
+  private readonly accessTags = new Map<string, { read: boolean; write: boolean }>();
+  private readonly groupTags = new Set<string>();
+  private readonly fixedTagCount: number;
+  private readonly allowedAccounts: string[];
+  private readonly crossAccountStatements: iam.PolicyStatement[] = [];
+  private shim?: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: SecretProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (props.secretName !== undefined && !Token.isUnresolved(props.secretName)) {
+      failOnProblems(this, 'secret-name', secretNameProblems(props.secretName));
+      let names = namesByStack.get(stack);
+      if (!names) {
+        names = new Map();
+        namesByStack.set(stack, names);
+      }
+      const other = names.get(props.secretName);
+      if (other !== undefined) {
+        fail(this, 'duplicate-secret-name', `secret name "${props.secretName}" is already used by ${other} in stack ${stack.stackName}`);
+      }
+      names.set(props.secretName, this.node.path);
+    }
+    assertNoPlaintext(this, 'the description', props.description);
+    assertNoPlaintext(this, 'a tag', props.tags);
+    for (const key of Object.keys(props.tags ?? {})) {
+      if (key.startsWith('keyward:')) {
+        fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags decide access`);
+      }
+    }
+    for (const account of props.sharedWithAccounts ?? []) {
+      failOnProblems(this, 'shared-account', accountProblems(account));
+    }
+    this.replicas = props.replicas ?? [];
+    this.validateReplicas(stack);
+
+    this.encryptionKey = props.encryptionKey ?? SecretsKey._defaultFor(this);
+    const content = props.content ?? SecretContent.generated();
+    const bound = content._bind(this);
+    const description = [props.description, bound.note].filter(d => d !== undefined).join(' ') || undefined;
+
+    this.resource = new secretsmanager.CfnSecret(this, 'Resource', {
+      name: props.secretName,
+      description,
+      kmsKeyId: this.encryptionKey.keyArn,
+      generateSecretString: bound.generateSecretString,
+      secretString: bound.secretString,
+      replicaRegions: this.replicas.length > 0
+        ? this.replicas.map(r => ({ region: r.region, kmsKeyId: r.encryptionKey.keyArn }))
+        : undefined,
+    });
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    for (const [k, v] of Object.entries(props.tags ?? {})) {
+      this.resource.tags.setTag(k, v);
+    }
+    this.resource.tags.setTag('keyward:value-source', content.source);
+    this.fixedTagCount = Object.keys(props.tags ?? {}).length + 2; // + value-source, rotation
+    this.secretArn = this.resource.ref;
+    this.secretArnForPolicies = this.resource.ref;
+    this.secretName = props.secretName;
+
+    this.allowedAccounts = [stack.account, ...(props.sharedWithAccounts ?? [])];
+    this.resourcePolicy = new secretsmanager.CfnResourcePolicy(this, 'Policy', {
+      secretId: this.resource.ref,
+      blockPublicPolicy: true,
+      resourcePolicy: Lazy.any({ produce: () => this.renderResourcePolicy() }),
+    });
+
+    if (props.rotation) {
+      this.setRotation(props.rotation);
+    }
+    this.node.addValidation({
+      validate: () => {
+        const problems: string[] = [];
+        if (!this.rotation) {
+          problems.push(formatViolation(this, 'rotation-decision',
+            'secret has no rotation decision: give rotation SecretRotation.hosted(...), SecretRotation.lambda(...) or SecretRotation.none(reason)'));
+        }
+        const tagCount = (this.resource.tags.renderTags() as unknown[] | undefined)?.length ?? 0;
+        if (tagCount > MAX_SECRET_TAGS) {
+          problems.push(formatViolation(this, 'tag-limit', `secret carries ${tagCount} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); grant workloads through a SecretGroup`));
+        }
+        return problems;
+      },
+    });
+  }
+
+  /** Set the rotation decision (once). */
+  public setRotation(rotation: SecretRotation): void {
+    if (this.rotation) {
+      fail(this, 'rotation-decision', 'the rotation decision is already set');
+    }
+    if (rotation.automaticallyAfter && !rotation.automaticallyAfter.isUnresolved()) {
+      failOnProblems(this, 'rotation-period', secretRotationPeriodProblems(rotation.automaticallyAfter.toDays({ integral: false })));
+    }
+    const rules = rotation.automaticallyAfter
+      ? { scheduleExpression: `rate(${rotation.automaticallyAfter.toDays()} ${rotation.automaticallyAfter.toDays() === 1 ? 'day' : 'days'})` }
+      : undefined;
+    switch (rotation.kind) {
+      case SecretRotationKind.NONE: {
+        const reason = (rotation.reason ?? '').trim();
+        if (reason.length < 20) {
+          fail(this, 'rotation-reason', 'SecretRotation.none needs a written reason (at least 20 characters) saying why this secret cannot rotate');
+        }
+        assertNoPlaintext(this, 'the rotation reason', reason);
+        Validations.of(this).acknowledge(
+          { id: 'AwsSolutions-SMG4', reason: `Rotation explicitly declined: ${reason}` },
+          { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: `Rotation explicitly declined: ${reason}` },
+        );
+        break;
+      }
+      case SecretRotationKind.HOSTED: {
+        const bound = rotation.hostedRotation!.bind(this.asSecretsManagerSecret(), this);
+        new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
+          secretId: this.resource.ref,
+          hostedRotationLambda: bound,
+          rotationRules: rules,
+        }).node.addDependency(this.resourcePolicy);
+        break;
+      }
+      case SecretRotationKind.LAMBDA: {
+        const fn = rotation.rotationFunction!;
+        fn.addPermission(`KeywardRotation${this.node.addr.slice(0, 8)}`, {
+          principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+          sourceAccount: Stack.of(this).account,
+        });
+        this.grantRead(fn);
+        this.grantWrite(fn);
+        WorkloadPolicy.of(fn)._allowRandomPassword();
+        const schedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
+          secretId: this.resource.ref,
+          rotationLambdaArn: fn.functionArn,
+          rotationRules: rules,
+        });
+        schedule.node.addDependency(this.resourcePolicy, WorkloadPolicy.of(fn));
+        break;
+      }
+    }
+    this.rotation = rotation;
+    this.resource.tags.setTag('keyward:rotation', rotation.kind);
+  }
+
+  /**
+   * This secret as an aws-cdk-lib `ISecret`, for constructs that need one (e.g. the master secret of a multi-user
+   * hosted rotation). Grants made through it bypass Keyward's workload policies; use Keyward's grants instead.
+   */
+  public asSecretsManagerSecret(): secretsmanager.ISecret {
+    if (!this.shim) {
+      this.shim = secretsmanager.Secret.fromSecretAttributes(this, 'AsSecretsManagerSecret', {
+        secretCompleteArn: this.resource.ref,
+        encryptionKey: this.encryptionKey.key,
+      });
+    }
+    return this.shim;
+  }
+
+  /** @internal Where the secret and its replicas live. */
+  public _scopes(): SecretScope[] {
+    const stack = Stack.of(this);
+    return [stack.region, ...this.replicas.map(r => r.region)].map(region => ({ partition: stack.partition, region, account: stack.account }));
+  }
+
+  /** @internal The keys of the secret and its replicas. */
+  public _keyArns(): string[] {
+    return [this.encryptionKey.keyArn, ...this.replicas.map(r => r.encryptionKey.keyArn)];
+  }
+
+  /** @internal Tag the secret as a member of a group. */
+  public _addGroupTag(groupId: string): void {
+    if (!this.groupTags.has(groupId)) {
+      this.checkTagRoom();
+      this.groupTags.add(groupId);
+      this.resource.tags.setTag(`${ACCESS_TAG_PREFIX}${groupId}`, 'member');
+    }
+  }
+
+  /** @internal */
+  protected grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
+    const actions = action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
+    const stack = Stack.of(this);
+    const foreign = crossAccountPrincipal(grantee, stack.account, this);
+    if (foreign) {
+      return this.grantCrossAccount(grantee, foreign.arn, foreign.account, action);
+    }
+    const policy = WorkloadPolicy.of(grantee);
+    const current = this.accessTags.get(policy.workloadId);
+    if (!current) {
+      this.checkTagRoom();
+    }
+    const access = current ?? { read: false, write: false };
+    access[action] = true;
+    this.accessTags.set(policy.workloadId, access);
+    const value = access.read && access.write ? 'read-write' : access.read ? 'read' : 'write';
+    this.resource.tags.setTag(policy.accessTagKey, value);
+    const statementIds = [
+      ...policy._allowTagged(policy.workloadId, action, this._scopes()),
+      ...policy._allowKeysViaSecretsManager(this._keyArns(), this._scopes(), action === 'write'),
+    ];
+    return new KeywardGrant({
+      principal: grantee.grantPrincipal,
+      actions,
+      resourceArns: [this.secretArn],
+      policy,
+      statementIds,
+      resourceTag: { key: policy.accessTagKey, value: action },
+    });
+  }
+
+  private grantCrossAccount(grantee: iam.IGrantable, arn: string, account: string, action: 'read' | 'write'): KeywardGrant {
+    const stack = Stack.of(this);
+    const actions = action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
+    const sidSuffix = `${account}${this.crossAccountStatements.length}`;
+    const secretStatement = new iam.PolicyStatement({
+      sid: `KeywardCrossAccount${action === 'read' ? 'Read' : 'Write'}${sidSuffix}`,
+      principals: [new iam.ArnPrincipal(arn)],
+      actions,
+      resources: ['*'],
+    });
+    this.crossAccountStatements.push(secretStatement);
+    if (!this.allowedAccounts.includes(account)) {
+      this.allowedAccounts.push(account);
+    }
+    const keyStatement = new iam.PolicyStatement({
+      sid: `KeywardCrossAccount${action === 'read' ? 'Decrypt' : 'Encrypt'}${Token.isUnresolved(this.node.addr) ? '' : this.node.addr.slice(0, 10)}${sidSuffix}`,
+      principals: [new iam.ArnPrincipal(arn)],
+      actions: action === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:*` },
+      },
+    });
+    if (!(this.encryptionKey instanceof SecretsKeyBase)) {
+      fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
+    }
+    this.encryptionKey._addCrossAccountStatement(keyStatement, `grant ${arn} ${action} on this secret`);
+    return new KeywardGrant({
+      principal: grantee.grantPrincipal,
+      actions,
+      resourceArns: [this.secretArn],
+      resourceStatements: [secretStatement, keyStatement],
+    });
+  }
+
+  private checkTagRoom(): void {
+    const used = this.fixedTagCount + this.accessTags.size + this.groupTags.size;
+    if (used + 1 > MAX_SECRET_TAGS) {
+      fail(this, 'tag-limit', `granting one more workload would give the secret ${used + 1} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); `
+        + 'put the secret in a SecretGroup and grant the group to these workloads instead');
+    }
+  }
+
+  private validateReplicas(stack: Stack): void {
+    const seen = new Set<string>();
+    for (const r of this.replicas) {
+      if (Token.isUnresolved(r.region)) {
+        fail(this, 'replica-region', 'replica regions must be concrete strings');
+      }
+      failOnProblems(this, 'replica-region', regionProblems(r.region));
+      if (r.region === stack.region) {
+        fail(this, 'replica-region', `replica region ${r.region} is the secret's own region`);
+      }
+      if (seen.has(r.region)) {
+        fail(this, 'replica-region', `replica region ${r.region} is listed twice`);
+      }
+      seen.add(r.region);
+      if (!Token.isUnresolved(r.encryptionKey.keyRegion) && r.encryptionKey.keyRegion !== r.region) {
+        fail(this, 'replica-key', `the replica key for ${r.region} is in ${r.encryptionKey.keyRegion}; a replica's key must be in the replica's region`);
+      }
+    }
+  }
+
+  private renderResourcePolicy(): unknown {
+    const stack = Stack.of(this);
+    const statements: unknown[] = [{
+      Sid: 'KeywardDenyOutsideAccounts',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:*',
+      Resource: '*',
+      Condition: {
+        StringNotEquals: { 'aws:PrincipalAccount': this.allowedAccounts.length === 1 ? this.allowedAccounts[0] : this.allowedAccounts },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }];
+    for (const s of this.crossAccountStatements) {
+      statements.push(stack.resolve(s.toStatementJson()));
+    }
+    return { Version: '2012-10-17', Statement: statements };
+  }
+}
+
+interface ImportSpec {
+  readonly arn?: string;
+  readonly complete?: boolean;
+  readonly name?: string;
+}
+
+class ImportedSecret extends SecretBase {
+  public readonly secretArn: string;
+  public readonly secretArnForPolicies: string;
+  public readonly encryptionKey?: ISecretsKey;
+  public readonly keywardOwned = false;
+  private readonly awsManagedKey: boolean;
+  private readonly scope: SecretScope;
+
+  constructor(scope: Construct, id: string, spec: ImportSpec, options: ImportedSecretOptions) {
+    super(scope, id);
+    this.encryptionKey = options.encryptionKey;
+    this.awsManagedKey = options.awsManagedKey ?? false;
+    if (this.encryptionKey && this.awsManagedKey) {
+      fail(this, 'imported-secret-key', 'give either encryptionKey or awsManagedKey: true, not both');
+    }
+    const stack = Stack.of(this);
+    if (spec.name !== undefined) {
+      if (Token.isUnresolved(spec.name)) {
+        fail(this, 'secret-name', 'an imported secret name must be a concrete string');
+      }
+      // A name that ends like a suffix is fine here: `<name>-??????` still matches only that secret.
+      failOnProblems(this, 'secret-name', secretNameProblems(spec.name).filter(p => !p.includes('partial-ARN')));
+      this.secretArn = `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${spec.name}`;
+      this.secretArnForPolicies = `${this.secretArn}-??????`;
+      this.scope = { partition: stack.partition, region: stack.region, account: stack.account };
+    } else {
+      const arn = spec.arn!;
+      if (Token.isUnresolved(arn)) {
+        fail(this, 'secret-arn', 'an imported secret ARN must be a concrete string (whether it is complete decides the IAM pattern)');
+      }
+      const { info, problems } = parseSecretArn(arn, spec.complete === true);
+      failOnProblems(this, 'secret-arn', problems);
+      this.secretArn = arn;
+      this.secretArnForPolicies = spec.complete ? arn : `${arn}-??????`;
+      this.scope = { partition: info!.partition, region: info!.region, account: info!.account };
+    }
+  }
+
+  /** @internal */
+  protected grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
+    if (!this.encryptionKey && !this.awsManagedKey) {
+      fail(this, 'imported-secret-key', 'cannot grant an imported secret without knowing its key: pass encryptionKey, '
+        + 'or awsManagedKey: true if it uses aws/secretsmanager');
+    }
+    const policy = WorkloadPolicy.of(grantee);
+    const statementIds = policy._allowExact(action, this.secretArnForPolicies);
+    if (this.encryptionKey) {
+      statementIds.push(...policy._allowKeysViaSecretsManager([this.encryptionKey.keyArn], [this.scope], action === 'write'));
+    }
+    return new KeywardGrant({
+      principal: grantee.grantPrincipal,
+      actions: action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS,
+      resourceArns: [this.secretArnForPolicies],
+      policy,
+      statementIds,
+    });
+  }
+}

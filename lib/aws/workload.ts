@@ -1,0 +1,150 @@
+import { Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { KeywardGrant } from './grant';
+import { ISecret } from './secret';
+import { WorkloadPolicy } from './workload-policy';
+
+/** How a Lambda function receives a secret. */
+export interface LambdaSecretOptions {
+  /**
+   * The environment variable that holds the secret's ARN (never its value).
+   * @default - `<SECRET_CONSTRUCT_ID>_SECRET_ARN` in upper snake case
+   */
+  readonly environmentVariable?: string;
+  /**
+   * The AWS Parameters and Secrets Lambda Extension layer (and its settings) to add.
+   * @default - version 1.0.103 with its cache enabled
+   */
+  readonly extension?: lambda.ParamsAndSecretsLayerVersion;
+  /**
+   * A stable workload name for the function's role (see WorkloadPolicyOptions).
+   * @default - a hash of the role's construct path
+   */
+  readonly workloadName?: string;
+}
+
+/** How an ECS container receives a secret. */
+export interface ContainerSecretOptions {
+  /**
+   * One environment variable holding the whole secret value, injected by ECS at start.
+   * @default - none (then `fields` is required)
+   */
+  readonly environmentVariable?: string;
+  /**
+   * One environment variable per JSON field: `{ DB_PASSWORD: 'password' }`.
+   * @default - none
+   */
+  readonly fields?: { [environmentVariable: string]: string };
+  /**
+   * A stable workload name for the task execution role.
+   * @default - a hash of the role's construct path
+   */
+  readonly workloadName?: string;
+}
+
+/** Options for wiring any role. */
+export interface RoleSecretOptions {
+  /**
+   * A stable workload name for the role.
+   * @default - a hash of the role's construct path
+   */
+  readonly workloadName?: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const withExtension = new WeakSet<IConstruct>();
+
+/**
+ * One call wires a secret into a consumer with least privilege and no plaintext. Every wiring grants read through
+ * the consumer's Keyward workload policy.
+ */
+export class Workload {
+  /**
+   * A Lambda function: an environment variable with the secret ARN, the Parameters and Secrets Lambda Extension layer
+   * with its documented environment variables, and a read grant on the function's role. The function reads
+   * `http://localhost:2773/secretsmanager/get?secretId=$ARN` with the `X-Aws-Parameters-Secrets-Token` header set to
+   * `$AWS_SESSION_TOKEN`.
+   */
+  public static lambdaFunction(fn: lambda.Function, secret: ISecret, options: LambdaSecretOptions = {}): KeywardGrant {
+    if (!fn.role) {
+      fail(fn, 'workload-principal', 'the function has no role Keyward can attach its workload policy to');
+    }
+    const variable = options.environmentVariable ?? `${upperSnake(secret.node.id)}_SECRET_ARN`;
+    if (!ENV_NAME.test(variable)) {
+      fail(fn, 'environment-variable', `environment variable name "${variable}" is not a valid name`);
+    }
+    WorkloadPolicy.of(fn, { workloadName: options.workloadName });
+    const grant = secret.grantRead(fn);
+    fn.addEnvironment(variable, secret.secretArn);
+    if (!withExtension.has(fn)) {
+      withExtension.add(fn);
+      const extension = options.extension ?? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+        cacheEnabled: true,
+      });
+      const bound = extension._bind(fn, fn);
+      fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'KeywardParamsAndSecretsLayer', bound.arn));
+      for (const [k, v] of Object.entries(bound.environmentVars)) {
+        fn.addEnvironment(k, String(v));
+      }
+    }
+    grant.applyBefore(fn);
+    return grant;
+  }
+
+  /**
+   * An ECS container: native `secrets` injection (ECS fetches the value at task start with the task execution role,
+   * which gets the read grant), the whole value or one JSON field per variable.
+   */
+  public static ecsContainer(container: ecs.ContainerDefinition, secret: ISecret, options: ContainerSecretOptions = {}): KeywardGrant {
+    const fields = options.fields ?? {};
+    const variables = [...(options.environmentVariable ? [options.environmentVariable] : []), ...Object.keys(fields)];
+    if (variables.length === 0) {
+      fail(container, 'environment-variable', 'give environmentVariable or fields: where should ECS inject the secret?');
+    }
+    for (const v of variables) {
+      if (!ENV_NAME.test(v)) {
+        fail(container, 'environment-variable', `environment variable name "${v}" is not a valid name`);
+      }
+    }
+    const role = container.taskDefinition.obtainExecutionRole();
+    WorkloadPolicy.of(role, { workloadName: options.workloadName });
+    const grant = secret.grantRead(role);
+    const add = (name: string, field?: string) => {
+      if (field !== undefined && (Token.isUnresolved(field) || field.length === 0 || field.includes(':'))) {
+        fail(container, 'json-field', `JSON field "${field}" must be a concrete name without ":"`);
+      }
+      container.addSecret(name, {
+        arn: field ? `${secret.secretArn}:${field}::` : secret.secretArn,
+        hasField: field !== undefined,
+        // The grant above is the real one; ECS calls this to grant the execution role, which is already done.
+        grantRead: (grantee: iam.IGrantable) => iam.Grant.drop(grantee, 'granted by the Keyward workload policy'),
+      });
+    };
+    if (options.environmentVariable) {
+      add(options.environmentVariable);
+    }
+    for (const [variable, field] of Object.entries(fields)) {
+      add(variable, field);
+    }
+    grant.applyBefore(container.taskDefinition);
+    return grant;
+  }
+
+  /** Any role or grantable (EC2 instance role, EKS pod identity role...): a read grant in its workload policy. */
+  public static role(grantable: iam.IGrantable, secret: ISecret, options: RoleSecretOptions = {}): KeywardGrant {
+    WorkloadPolicy.of(grantable, { workloadName: options.workloadName });
+    return secret.grantRead(grantable);
+  }
+
+  private constructor() {
+    // static only
+  }
+}
+
+function upperSnake(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
