@@ -1,0 +1,74 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { AwsAuthBackendRole } from '@cdktf/provider-vault/lib/aws-auth-backend-role';
+import { fail } from '../core/errors';
+import { AwsAuthBackend } from './aws-auth-backend';
+import { VaultWorkload, VaultWorkloadProps } from './workload';
+
+/** An AWS identity (IAM role or user) that logs in with a signed `sts:GetCallerIdentity` request. */
+export interface AwsIamWorkloadProps extends VaultWorkloadProps {
+  /**
+   * The AWS backend to log in through.
+   * @default AwsAuthBackend.of(this) — the stack's shared backend at `auth/aws`
+   */
+  readonly backend?: AwsAuthBackend;
+  /**
+   * ARNs of the IAM principals allowed to log in, e.g. `arn:aws:iam::123456789012:role/payments-api`. Any string is
+   * accepted, including Terraform references and variables; concrete ARNs are checked. To bind a role declared with
+   * Keyward's AWS side, pass its ARN (a concrete name, or the stack output fed in as a Terraform variable).
+   */
+  readonly boundIamPrincipalArns: string[];
+  /**
+   * Have Vault resolve each ARN to the principal's unique ID when the role is written (`resolve_aws_unique_ids`).
+   * Then a role deleted and re-created with the same name cannot log in until the Vault role is written again, which
+   * stops a look-alike principal from inheriting access. Needs `iam:GetRole`/`iam:GetUser` for Vault's AWS
+   * credentials, and rules out wildcards in ARNs.
+   * @default true
+   */
+  readonly resolveAwsUniqueIds?: boolean;
+}
+
+const ARN = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_\-/*]+$/;
+
+/**
+ * An AWS IAM workload: a `vault_aws_auth_backend_role` with `auth_type = "iam"` and `bound_iam_principal_arns`,
+ * bound to its own `vault_policy`.
+ */
+export class AwsIamWorkload extends VaultWorkload {
+  /** The AWS backend the workload logs in through. */
+  public readonly backend: AwsAuthBackend;
+  /** The `vault_aws_auth_backend_role` resource. */
+  public readonly role: AwsAuthBackendRole;
+
+  constructor(scope: Construct, id: string, props: AwsIamWorkloadProps) {
+    super(scope, id, props);
+    this.backend = props.backend ?? AwsAuthBackend.of(this);
+    const arns = props.boundIamPrincipalArns ?? [];
+    const resolve = props.resolveAwsUniqueIds ?? true;
+    if (arns.length === 0) {
+      fail(this, 'aws-principal-arns', 'boundIamPrincipalArns is required and must not be empty');
+    }
+    for (const arn of arns) {
+      if (Token.isUnresolved(arn)) {
+        continue;
+      }
+      if (!ARN.test(arn)) {
+        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} is not an IAM principal ARN (arn:aws:iam::<account>:role/<name>)`);
+      }
+      if (arn.includes('*') && resolve) {
+        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} has a wildcard, which Vault only accepts with resolveAwsUniqueIds: false`);
+      }
+      if (/^arn:[^:]+:(iam|sts)::\*:/.test(arn) || /:(role|user)\/\*$/.test(arn)) {
+        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} matches every principal of an account`);
+      }
+    }
+    this.role = new AwsAuthBackendRole(this, 'Role', {
+      backend: this.backend.backendRef,
+      role: this.roleName,
+      authType: 'iam',
+      boundIamPrincipalArns: arns,
+      resolveAwsUniqueIds: resolve,
+      ...this._tokenConfig,
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { fail } from '../core/errors';
+import { KubernetesAuthBackend } from './kubernetes-auth-backend';
+import { VaultWorkload, VaultWorkloadProps } from './workload';
+
+/** A Kubernetes pod that logs in with its service account token. */
+export interface KubernetesWorkloadProps extends VaultWorkloadProps {
+  /**
+   * The Kubernetes backend to log in through.
+   * @default KubernetesAuthBackend.of(this) — the stack's shared backend at `auth/kubernetes`
+   */
+  readonly backend?: KubernetesAuthBackend;
+  /** Service account names allowed to log in. Required and non-empty; no `*` unless `allowWildcards`. */
+  readonly serviceAccountNames: string[];
+  /** Namespaces those service accounts live in. Required and non-empty; no `*` unless `allowWildcards`. */
+  readonly namespaces: string[];
+  /**
+   * Allow `*` (or globs such as `team-*`) in service account names and namespaces. An explicit opt-in: a wildcard
+   * lets every matching pod read the workload's secrets.
+   * @default false
+   */
+  readonly allowWildcards?: boolean;
+  /**
+   * Audience the service account token must be minted for (a projected token with `audience: vault`).
+   * @default "vault"
+   */
+  readonly audience?: string;
+}
+
+/**
+ * A Kubernetes workload: a `vault_kubernetes_auth_backend_role` bound to service account names and namespaces and to
+ * its own `vault_policy`.
+ */
+export class KubernetesWorkload extends VaultWorkload {
+  /** The Kubernetes backend the workload logs in through. */
+  public readonly backend: KubernetesAuthBackend;
+  /** The `vault_kubernetes_auth_backend_role` resource. */
+  public readonly role: KubernetesAuthBackendRole;
+
+  constructor(scope: Construct, id: string, props: KubernetesWorkloadProps) {
+    super(scope, id, props);
+    this.backend = props.backend ?? KubernetesAuthBackend.of(this);
+    const names = props.serviceAccountNames ?? [];
+    const namespaces = props.namespaces ?? [];
+    for (const [what, list] of [['serviceAccountNames', names], ['namespaces', namespaces]] as const) {
+      if (list.length === 0 || list.some((v) => !Token.isUnresolved(v) && v.trim() === '')) {
+        fail(this, 'k8s-bound-names', `${what} is required and must not be empty or contain empty names`);
+      }
+      const wild = list.filter((v) => !Token.isUnresolved(v) && v.includes('*'));
+      if (wild.length > 0 && props.allowWildcards !== true) {
+        fail(this, 'k8s-wildcard', `${what} ${JSON.stringify(wild)} contains a wildcard; set allowWildcards: true if every matching service account should read this workload's secrets`);
+      }
+    }
+    this.role = new KubernetesAuthBackendRole(this, 'Role', {
+      backend: this.backend.backendRef,
+      roleName: this.roleName,
+      boundServiceAccountNames: names,
+      boundServiceAccountNamespaces: namespaces,
+      audience: props.audience ?? 'vault',
+      ...this._tokenConfig,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { IConstruct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { fail, failOnProblems } from '../../core/errors';
+import { validateVaultPath } from '../../core/vault-names';
+import { claim, lookup } from './registry';
+
+/** Validate an auth backend path and claim it in the stack (auth paths are their own namespace in Vault). */
+export function claimAuthPath(owner: IConstruct, path: string): void {
+  failOnProblems(owner, 'vault-name', validateVaultPath('auth backend path', path));
+  claim(owner, 'auth', path, 'duplicate-path', 'auth backend path');
+}
+
+/**
+ * The backend already declared at `path` in the stack of `scope`, or a new one with defaults at the stack root: auth
+ * backends are created once per stack and path, and shared by every workload that logs in through them.
+ */
+export function sharedBackend<T extends IConstruct>(
+  scope: IConstruct,
+  path: string,
+  type: new (...args: any[]) => T,
+  create: (stack: TerraformStack, id: string) => T,
+): T {
+  const existing = lookup(scope, 'auth', path);
+  if (existing) {
+    if (!(existing instanceof type)) {
+      fail(scope, 'auth-backend-type', `auth path ${JSON.stringify(path)} is already used by ${existing.node.path}, which is not a ${type.name}`);
+    }
+    return existing;
+  }
+  const stack = TerraformStack.of(scope);
+  return create(stack, `${type.name}-${path.replace(/\//g, '-')}`);
+}
+
+/** A lifecycle block that prevents destroying, unless the caller opted out by name. */
+export function lifecycleFor(allowDestroy: boolean | undefined): { preventDestroy: boolean } {
+  return { preventDestroy: allowDestroy !== true };
+}

@@ -1,0 +1,119 @@
+import { Construct, IConstruct } from 'constructs';
+import { Lazy, Token } from 'cdktf';
+import { Policy } from '@cdktf/provider-vault/lib/policy';
+import { failOnProblems } from '../core/errors';
+import { nameFromPath, validateCidr, validateSimpleName, validateTtl } from '../core/vault-names';
+import { VaultPolicyDocument, VaultPolicyRule } from './policy-document';
+import { claim } from './private/registry';
+
+/**
+ * A Vault workload: an identity that logs in to Vault (a JWT/OIDC, AppRole, Kubernetes or AWS-IAM role) and gets
+ * exactly one `vault_policy`, holding exactly what it was granted.
+ */
+export interface IVaultWorkload extends IConstruct {
+  /** The name of the workload's `vault_policy`. */
+  readonly policyName: string;
+  /** The workload's policy, as rendered into its `vault_policy` at synth. */
+  readonly policyDocument: VaultPolicyDocument;
+  /** Add a rule to the workload's policy. Grants call this; prefer `secret.grantRead(workload)` and friends. */
+  addToPolicy(rule: VaultPolicyRule): void;
+}
+
+/** Settings shared by every workload. */
+export interface VaultWorkloadProps {
+  /**
+   * Name of the workload's `vault_policy`. Must be unique in the stack (and in Vault).
+   * @default - derived from the construct path, e.g. `vault-app-deploy`
+   */
+  readonly policyName?: string;
+  /**
+   * Name of the auth role the workload logs in with. Must be unique in its auth backend.
+   * @default - the same as the policy name
+   */
+  readonly roleName?: string;
+  /**
+   * Lifetime of the tokens the workload receives, in seconds.
+   * @default 900 (15 minutes)
+   */
+  readonly tokenTtlSeconds?: number;
+  /**
+   * Longest lifetime of a token after renewals, in seconds. Must be at least `tokenTtlSeconds`.
+   * @default 3600 (1 hour)
+   */
+  readonly tokenMaxTtlSeconds?: number;
+  /**
+   * CIDR blocks the workload's tokens may be used from.
+   * @default - tokens may be used from any address
+   */
+  readonly tokenBoundCidrs?: string[];
+}
+
+/** @internal the token fields every auth role takes, in provider (camelCase) form. */
+export interface TokenConfig {
+  readonly tokenTtl: number;
+  readonly tokenMaxTtl: number;
+  readonly tokenPolicies: string[];
+  readonly tokenBoundCidrs?: string[];
+}
+
+/** Default token lifetime: 15 minutes. */
+const DEFAULT_TOKEN_TTL = 900;
+/** Default token max lifetime: 1 hour. */
+const DEFAULT_TOKEN_MAX_TTL = 3600;
+
+/**
+ * Shared logic of every workload: the one `vault_policy`, rendered lazily so that grants made after the workload was
+ * created are included, and the token settings of its auth role.
+ */
+export abstract class VaultWorkload extends Construct implements IVaultWorkload {
+  public readonly policyName: string;
+  /** The name of the auth role the workload logs in with. */
+  public readonly roleName: string;
+  public readonly policyDocument: VaultPolicyDocument;
+  /** The `vault_policy` resource. Its text is rendered at synth from `policyDocument`. */
+  public readonly policy: Policy;
+  /** Token lifetime in seconds. */
+  public readonly tokenTtlSeconds: number;
+  /** Token max lifetime in seconds. */
+  public readonly tokenMaxTtlSeconds: number;
+
+  /** @internal */
+  protected readonly _tokenConfig: TokenConfig;
+
+  protected constructor(scope: Construct, id: string, props: VaultWorkloadProps) {
+    super(scope, id);
+    this.policyName = props.policyName ?? nameFromPath(this.node.path);
+    this.roleName = props.roleName ?? this.policyName;
+    failOnProblems(this, 'vault-name', validateSimpleName('policy name', this.policyName));
+    failOnProblems(this, 'vault-name', validateSimpleName('role name', this.roleName));
+    claim(this, 'policy', this.policyName, 'duplicate-path', 'policy name');
+
+    this.tokenTtlSeconds = props.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL;
+    this.tokenMaxTtlSeconds = props.tokenMaxTtlSeconds ?? DEFAULT_TOKEN_MAX_TTL;
+    failOnProblems(this, 'token-ttl', validateTtl(this.tokenTtlSeconds, this.tokenMaxTtlSeconds));
+    const cidrs = props.tokenBoundCidrs;
+    if (cidrs) {
+      failOnProblems(this, 'cidr', cidrs.filter((c) => !Token.isUnresolved(c)).flatMap(validateCidr));
+    }
+
+    this.policyDocument = new VaultPolicyDocument();
+    const doc = this.policyDocument;
+    this.policy = new Policy(this, 'Policy', {
+      name: this.policyName,
+      // A policy with no rules grants nothing; Vault needs a non-empty text, so say so in a comment.
+      policy: Lazy.stringValue({ produce: () => doc.render() || '# no grants\n' }),
+    });
+
+    this._tokenConfig = {
+      tokenTtl: this.tokenTtlSeconds,
+      tokenMaxTtl: this.tokenMaxTtlSeconds,
+      // A reference, not the literal name: the role is then created after its policy.
+      tokenPolicies: [this.policy.name],
+      tokenBoundCidrs: cidrs,
+    };
+  }
+
+  public addToPolicy(rule: VaultPolicyRule): void {
+    this.policyDocument.addRule(rule);
+  }
+}
