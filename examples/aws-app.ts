@@ -194,6 +194,11 @@ export function buildApp(app: App = new App()): App {
     replicaKeyArn: app.node.tryGetContext('replicaKeyArn') ?? DEFAULT_ENVIRONMENT.replicaKeyArn,
     auditorRoleArn: app.node.tryGetContext('auditorRoleArn') ?? DEFAULT_ENVIRONMENT.auditorRoleArn,
   };
+  // What `cdk.context.json` would hold after a lookup, so the example synthesizes without AWS credentials.
+  const azKey = `availability-zones:account=${orders.account}:region=${orders.region}`;
+  if (app.node.tryGetContext(azKey) === undefined) {
+    app.node.setContext(azKey, ['a', 'b', 'c'].map(z => `${orders.region}${z}`));
+  }
   new OrdersSecretsStack(app, 'KeywardExample-Orders', { orders });
   return app;
 }
