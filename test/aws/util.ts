@@ -1,0 +1,33 @@
+import { App, Stack } from 'aws-cdk-lib';
+
+export const ACCOUNT = '111111111111';
+export const OTHER_ACCOUNT = '222222222222';
+export const REGION = 'eu-west-1';
+
+/** A stack with a concrete environment (cross-account decisions need one). */
+export function newStack(id = 'Svc', app: App = new App()): Stack {
+  return new Stack(app, id, { env: { account: ACCOUNT, region: REGION } });
+}
+
+/** Expect `fn` to throw a Keyward error naming `path` and `rule`. */
+export function expectKeywardError(fn: () => unknown, path: string, rule: string, contains?: RegExp): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  const message = (error as Error).message;
+  expect(message).toContain(`${path}: `);
+  expect(message).toContain(`[keyward:${rule}]`);
+  if (contains) {
+    expect(message).toMatch(contains);
+  }
+}
+
+/** Statements of the only resource of a type with a given logical-id prefix. */
+export function policyStatements(template: { [k: string]: any }, type: string): any[] {
+  const resources = Object.values(template.Resources ?? {}).filter((r: any) => r.Type === type) as any[];
+  return resources.flatMap(r => (r.Properties.PolicyDocument ?? r.Properties.KeyPolicy ?? r.Properties.ResourcePolicy).Statement);
+}
