@@ -12,6 +12,7 @@
 import { App, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  AppRoleAuthBackend,
   AppRoleWorkload,
   GitHubActionsWorkload,
   JwtAuthBackend,
@@ -21,6 +22,7 @@ import {
   KvStore,
   KubernetesWorkload,
   SecretPath,
+  TransitEngine,
   TransitKey,
   VaultStack,
 } from '../lib/vault';
@@ -92,10 +94,13 @@ export function buildVaultApp(scope: Construct, options: VaultAppOptions = {}): 
   });
 
   // Application-level encryption of card holder data.
-  const piiKey = new TransitKey(stack, 'PiiKey', { name: 'payments-pii', allowDestroy });
+  const transit = new TransitEngine(stack, 'Transit', { path: 'transit', allowDestroy });
+  const piiKey = new TransitKey(stack, 'PiiKey', { engine: transit, name: 'payments-pii', allowDestroy });
 
+  // Auth backends, once per stack; workloads below find them (AppRoleAuthBackend.of(...)) or are given them.
   const jwt = new JwtAuthBackend(stack, 'GitHubActions', { ...options.jwt, allowDestroy });
   new KubernetesAuthBackend(stack, 'Kubernetes', { ...options.kubernetes, allowDestroy });
+  new AppRoleAuthBackend(stack, 'AppRole', { allowDestroy });
 
   // The deploy job on main, in the production environment, rotates the API key.
   const deploy = new GitHubActionsWorkload(stack, 'Deploy', {
