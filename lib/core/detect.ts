@@ -1,0 +1,213 @@
+/**
+ * Secret-value detection shared by the AWS and Terraform guards.
+ *
+ * Three detectors, most precise first:
+ *  1. known credential formats (AWS access key ids, GitHub/Slack/Stripe tokens, private keys, Vault tokens, JWTs,
+ *     URLs with an embedded password, ...), anywhere in a string;
+ *  2. a secret-like name (password, secret, token, api_key, ...) holding a literal that is not a reference;
+ *  3. Shannon entropy for long random-looking strings.
+ * References (`{{resolve:...}}`, `${var.x}`, ARNs, CDK tokens) and identifiers (UUIDs, hashes, resource and logical ids)
+ * are never flagged.
+ *
+ * Target-neutral: no aws-cdk-lib or cdktf imports.
+ */
+import { matchCredentialFormats } from './detect-formats';
+import { isBenignIdentifier, isPathOrName, isPlaceholder, isReference, stripReferences } from './detect-reference';
+
+/** Why a value was flagged. */
+export enum DetectionKind {
+  /** Matches a known credential format (AWS key id, GitHub token, private key, ...). */
+  CREDENTIAL_FORMAT = 'credential-format',
+  /** A secret-like name (password, token, ...) holds a literal value. */
+  SECRET_NAME = 'secret-name',
+  /** A long string whose character distribution looks random. */
+  HIGH_ENTROPY = 'high-entropy',
+}
+
+/** One detected secret. `secret` is the offending substring: mask it before showing it anywhere. */
+export interface Detection {
+  readonly kind: DetectionKind;
+  /** What it looks like: "AWS access key id", "value of a secret-like name (DB_PASSWORD)", ... */
+  readonly label: string;
+  readonly secret: string;
+}
+
+// Name parts that make a key secret-like. Matched on the lower-cased name with separators removed.
+const SECRET_NAME = /(?:password|passwd|passphrase|pwd|secret|token|apikey|accesskey|privatekey|clientsecret|credential|signingkey|encryptionkey|masterkey|sessionkey|authkey|webhookurl|connectionstring|connstr|dsn|bearer|cookiesecret|salt|pepper)/;
+// Suffixes that say the value is a pointer to or a property of a secret, not the secret: DB_PASSWORD_ARN, TOKEN_URL, ...
+const NON_VALUE_SUFFIX = /(?:arn|arns|name|names|id|ids|path|paths|file|files|url(?<!webhookurl)|uri|endpoint|region|ttl|length|len|minlength|maxlength|policy|policies|rotation|rotationdays|param|parameter|parameters|header|type|enabled|disabled|version|versionstage|stage|field|key(?:id|name)|prefix|suffix|template|excludecharacters|excludepunctuation|generatestringkey|requireeachincludedtype|validity|expiry|expiration|expiresin|timeout|count|size|format|location|source|provider|mode|algorithm|alias|duration|period|required|hint|description|label|ref|reference|class|classification|owner|team|kind|scope|tier|port|host|stdin)$/;
+// Keys whose name contains "secret"/"token" but that never hold a secret value.
+const NON_SECRET_NAMES = /^(?:nextToken|tokenType|passwordPolicy|passwordReset|secretsmanager|clientSecretSetting|tokenEndpoint|secretString(?:Template)?|generateSecretString|usernameSecretKey|excludeCharacters)$/i;
+
+/** Normalise a key for name matching: `DB_PASSWORD` / `dbPassword` / `db-password` → `dbpassword`. */
+function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** True when a key name suggests its value is a secret (and not the ARN, name, path or length of one). */
+export function isSecretLikeName(name: string): boolean {
+  if (NON_SECRET_NAMES.test(name)) {
+    return false;
+  }
+  const n = normaliseName(name);
+  return SECRET_NAME.test(n) && !NON_VALUE_SUFFIX.test(n);
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) {
+    return 0;
+  }
+  const counts = new Map<string, number>();
+  for (const ch of value) {
+    counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+/** Number of switches between character classes (lower, upper, digit, other): high for random strings, low for words. */
+function classSwitches(value: string): number {
+  const cls = (c: string) => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /[0-9]/.test(c) ? 2 : 3);
+  let switches = 0;
+  for (let i = 1; i < value.length; i++) {
+    if (cls(value[i]) !== cls(value[i - 1])) {
+      switches++;
+    }
+  }
+  return switches;
+}
+
+/** Minimum length for the entropy detector: shorter random strings are indistinguishable from ids. */
+export const ENTROPY_MIN_LENGTH = 20;
+/** Minimum bits per character for the entropy detector. */
+export const ENTROPY_MIN_BITS = 4.0;
+
+/** True for a long token that looks random (and is not a known identifier shape). */
+export function looksRandom(value: string): boolean {
+  const v = value.trim();
+  if (v.length < ENTROPY_MIN_LENGTH || !/^[A-Za-z0-9+/=_-]+$/.test(v) || isBenignIdentifier(v)) {
+    return false;
+  }
+  // Hex alone is how hashes and ids are written; without a secret-like name it is not evidence of a secret.
+  if (/^[0-9a-fA-F-]+$/.test(v)) {
+    return false;
+  }
+  const hasLower = /[a-z]/.test(v);
+  const hasUpper = /[A-Z]/.test(v);
+  const hasDigit = /[0-9]/.test(v);
+  if (!(hasLower && hasUpper && hasDigit)) {
+    return false;
+  }
+  // Identifiers (camelCase words, kebab-case names) switch class rarely; random base62/base64 switches about half the time.
+  return shannonEntropy(v) >= ENTROPY_MIN_BITS && classSwitches(v) >= v.length * 0.3;
+}
+
+/** A URL with a literal password: `postgres://app:hunter2@db:5432/app`. Returns the password. */
+function urlPassword(text: string): string | undefined {
+  for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s:/@'"]*):([^\s@/'"]+)@/gi)) {
+    const password = m[2];
+    if (!isReference(password) && stripReferences(password) === password && !isPlaceholder(password)) {
+      return password;
+    }
+  }
+  return undefined;
+}
+
+/** Format-based detections in a string (known token shapes and URL passwords), references removed first. */
+function formatDetections(value: string): Detection[] {
+  const literal = stripReferences(value);
+  const out: Detection[] = matchCredentialFormats(literal).map((m) => ({
+    kind: DetectionKind.CREDENTIAL_FORMAT,
+    label: m.label,
+    secret: m.secret,
+  }));
+  const password = urlPassword(value);
+  if (password !== undefined) {
+    out.push({ kind: DetectionKind.CREDENTIAL_FORMAT, label: 'URL with an embedded password', secret: password });
+  }
+  return out;
+}
+
+/**
+ * A path is a pointer (`/prod/db/password`, `prod/dockerhub:password`), unless its "segments" are random: base64 has
+ * "/" too. Words switch character class rarely; random text often.
+ */
+function isPointerPath(value: string): boolean {
+  return isPathOrName(value) && value.split(/[/:]/).every((seg) => classSwitches(seg) < Math.max(3, seg.length * 0.25));
+}
+
+/** True when a literal, given under a secret-like name, is an actual value rather than a pointer or placeholder. */
+function isLiteralValue(value: string): boolean {
+  const v = value.trim();
+  return (
+    v.length >= 4 &&
+    !isReference(v) &&
+    !isPlaceholder(v) &&
+    !isPointerPath(v) &&
+    !/^arn:/.test(v) &&
+    !/^(?:true|false|yes|no|on|off|null|none|enabled|disabled|required|optional)$/i.test(v) &&
+    !/^\d{1,6}$/.test(v) &&
+    stripReferences(v).trim().length >= 4
+  );
+}
+
+/**
+ * Detect a secret in a single value, optionally given the name it is stored under (an environment variable, a tag
+ * key, a parameter name, a JSON key). Returns the most precise detection, or undefined when the value is safe.
+ */
+export function detectSecret(value: string, name?: string): Detection | undefined {
+  if (value.trim() === '' || isReference(value)) {
+    return undefined;
+  }
+  const byFormat = formatDetections(value);
+  if (byFormat.length > 0) {
+    return byFormat[0];
+  }
+  if (name !== undefined && isSecretLikeName(name) && isLiteralValue(value)) {
+    return { kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: value };
+  }
+  if (looksRandom(value)) {
+    return { kind: DetectionKind.HIGH_ENTROPY, label: 'high-entropy string', secret: value };
+  }
+  return undefined;
+}
+
+// `NAME=value`, `NAME: value`, `export NAME="value"`, `--name value`, `"name": "value"` inside scripts and documents.
+// The prefix is a look-behind so that a value can itself start the next assignment (`-u root --password x`).
+const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(?:export\s+|set\s+|ENV\s+)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:|[ \t])[ \t]*["']?([^\s'";&|,)}]+)/gm;
+
+/**
+ * Detect every secret in free text (user data scripts, buildspecs, JSON documents): known formats anywhere, and
+ * assignments to secret-like names. Entropy alone is not used on text: scripts are full of hashes and ids.
+ */
+export function detectSecretsInText(text: string): Detection[] {
+  const out: Detection[] = [...formatDetections(text)];
+  const seen = new Set(out.map((d) => d.secret));
+  const re = new RegExp(ASSIGNMENT.source, ASSIGNMENT.flags);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const [whole, name, value] = m;
+    // Resume at the value: it may be the name of the next assignment.
+    re.lastIndex = m.index + whole.length - value.length;
+    if (seen.has(value) || !isSecretLikeName(name) || !isLiteralValue(value)) {
+      continue;
+    }
+    // A flag followed by another flag or a shell word is not a value (`--password-stdin`, `--token $(...)`).
+    if (value.startsWith('-') || value.startsWith('$')) {
+      continue;
+    }
+    seen.add(value);
+    out.push({ kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: value });
+  }
+  return out;
+}
+
+/** Show that something is there without showing it: a short non-secret prefix at most, then the length. */
+export function maskSecret(secret: string): string {
+  const visible = secret.length >= 16 ? Math.min(4, Math.floor(secret.length / 8)) : 0;
+  return `${secret.slice(0, visible)}****(${secret.length} chars)`;
+}
