@@ -1,7 +1,7 @@
 // Internal: decide whether a grantee is in another account than the resource it is granted.
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { principalArnProblems } from '../core/aws-names';
 import { fail, failOnProblems } from '../core/errors';
 
@@ -22,9 +22,6 @@ export function crossAccountPrincipal(grantee: iam.IGrantable, ownerAccount: str
     return undefined;
   }
   if (Token.isUnresolved(ownerAccount)) {
-    if (Construct.isConstruct(principal) && Stack.of(principal).account === ownerAccount) {
-      return undefined;
-    }
     fail(scope, 'cross-account', `cannot tell whether the principal in account ${account} is in this stack's account; give the stack an explicit env.account`);
   }
   if (account === ownerAccount) {

@@ -1,0 +1,259 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Secret, SecretRotation, SecretsKey } from '../../lib/aws';
+import { ACCOUNT, expectKeywardError, newStack, OTHER_ACCOUNT } from './util';
+
+const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
+const REPLICA_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+function role(stack: Stack, id = 'Role'): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+}
+
+describe('Secret', () => {
+  test('defaults: per-stack Keyward key (never aws/secretsmanager), retained, generated value', () => {
+    const stack = newStack();
+    new Secret(stack, 'A', { rotation: NO_ROTATION });
+    new Secret(stack, 'B', { rotation: NO_ROTATION });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
+        GenerateSecretString: { PasswordLength: 32, RequireEachIncludedType: true },
+        Tags: Match.arrayWith([{ Key: 'keyward:value-source', Value: 'generated' }]),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(JSON.stringify(t.toJSON())).not.toContain('aws/secretsmanager');
+  });
+
+  test('name, description, tags, removal policy, own key', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    new Secret(stack, 'S', {
+      secretName: 'orders/db', description: 'Orders DB', tags: { team: 'orders' }, encryptionKey: key,
+      removalPolicy: RemovalPolicy.DESTROY, rotation: NO_ROTATION,
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Name: 'orders/db', Description: 'Orders DB', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+        Tags: Match.arrayWith([{ Key: 'team', Value: 'orders' }]),
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('resource policy denies outside accounts (shared ones allowed), public policies blocked', () => {
+    const stack = newStack();
+    new Secret(stack, 'S', { sharedWithAccounts: ['333333333333'], rotation: NO_ROTATION });
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      BlockPublicPolicy: true,
+      SecretId: { Ref: Match.stringLikeRegexp('^S') },
+      ResourcePolicy: {
+        Statement: [{
+          Sid: 'KeywardDenyOutsideAccounts', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*',
+          Condition: {
+            StringNotEquals: { 'aws:PrincipalAccount': [ACCOUNT, '333333333333'] },
+            BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+          },
+        }],
+      },
+    });
+  });
+
+  test('replicas carry their region keys; grants cover replica regions and keys', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', {
+      rotation: NO_ROTATION,
+      replicas: [{ region: 'eu-central-1', encryptionKey: SecretsKey.fromKeyArn(stack, 'RK', REPLICA_KEY) }],
+    });
+    s.grantRead(role(stack));
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'eu-central-1', KmsKeyId: REPLICA_KEY }] });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'KeywardRead', Resource: [Match.anyValue(), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:111111111111:secret:*']] }] }),
+          Match.objectLike({
+            Sid: 'KeywardSecretsKeys',
+            Resource: [Match.anyValue(), REPLICA_KEY],
+            Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': ['secretsmanager.eu-west-1.amazonaws.com', 'secretsmanager.eu-central-1.amazonaws.com'] } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('grantRead tags the secret and adds the attribute-based statements; read + write merge to read-write', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+    const r = role(stack);
+    const read = s.grantRead(r);
+    expect(read.resourceTag?.key).toMatch(/^keyward:access:[0-9a-f]{12}$/);
+    expect(read.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+    expect(read.actions).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    let t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: read.resourceTag!.key, Value: 'read' }]) });
+    const stack2 = newStack('Svc2');
+    const s2 = new Secret(stack2, 'S', { rotation: NO_ROTATION });
+    const r2 = role(stack2);
+    s2.grantRead(r2);
+    const write = s2.grantWrite(r2);
+    t = Template.fromStack(stack2);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: write.resourceTag!.key, Value: 'read-write' }]) });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'KeywardWrite', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${write.resourceTag!.key}`]: ['write', 'read-write'] } },
+          }),
+          Match.objectLike({ Sid: 'KeywardSecretsKeys', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] }),
+        ]),
+      },
+    });
+  });
+
+  test('cross-account reader: resource-policy and key-policy statements, account allowed, no workload policy', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    const s = new Secret(stack, 'S', { encryptionKey: key, rotation: NO_ROTATION });
+    const reader = `arn:aws:iam::${OTHER_ACCOUNT}:role/auditor`;
+    const grant = s.grantRead(iam.Role.fromRoleArn(stack, 'Auditor', reader));
+    expect(grant.crossAccount).toBe(true);
+    expect(grant.resourceStatements).toHaveLength(2);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    t.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: {
+        Statement: [
+          Match.objectLike({ Condition: Match.objectLike({ StringNotEquals: { 'aws:PrincipalAccount': [ACCOUNT, OTHER_ACCOUNT] } }) }),
+          Match.objectLike({ Effect: 'Allow', Principal: { AWS: reader }, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] }),
+        ],
+      },
+    });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { AWS: reader }, Action: 'kms:Decrypt',
+          Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }),
+        })]),
+      },
+    });
+  });
+
+  test('cross-account reader of a secret under an imported key throws', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', {
+      encryptionKey: SecretsKey.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      rotation: NO_ROTATION,
+    });
+    expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Svc/K', 'imported-key');
+  });
+
+  test('env-agnostic stack + principal with a concrete account cannot be decided', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+    expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Agnostic/S', 'cross-account', /explicit env.account/);
+  });
+
+  test('more than 50 tags: clear error pointing to SecretGroup', () => {
+    const stack = newStack();
+    const tags: { [k: string]: string } = {};
+    for (let i = 0; i < 45; i++) {
+      tags[`t${i}`] = 'v';
+    }
+    const s = new Secret(stack, 'S', { tags, rotation: NO_ROTATION });
+    for (let i = 0; i < 3; i++) {
+      s.grantRead(role(stack, `R${i}`));
+    }
+    expectKeywardError(() => s.grantRead(role(stack, 'R3')), 'Svc/S', 'tag-limit', /SecretGroup/);
+  });
+
+  describe('imports', () => {
+    const complete = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared/db-AbC123';
+    const partial = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared/db';
+    const keyArn = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+    test.each([
+      ['complete ARN', (st: Stack) => Secret.fromSecretCompleteArn(st, 'I', complete, { awsManagedKey: true }), complete],
+      ['partial ARN', (st: Stack) => Secret.fromSecretPartialArn(st, 'I', partial, { awsManagedKey: true }), `${partial}-??????`],
+    ])('%s: exact statement', (_name, make, expected) => {
+      const stack = newStack();
+      const s = make(stack);
+      expect(s.keywardOwned).toBe(false);
+      const g = s.grantRead(role(stack));
+      expect(g.resourceArns).toEqual([expected]);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'KeywardReadImported', Effect: 'Allow', Action: Match.anyValue(), Resource: expected }]) },
+      });
+    });
+
+    test('by name: this stack\'s account and region, -?????? pattern, key via Secrets Manager', () => {
+      const stack = newStack();
+      const s = Secret.fromSecretName(stack, 'I', 'shared/db', { encryptionKey: SecretsKey.fromKeyArn(stack, 'K', keyArn) });
+      expect(s.secretArnForPolicies).toBe('arn:${Token[AWS.Partition.8]}:secretsmanager:eu-west-1:111111111111:secret:shared/db-??????'.replace(/\$\{Token\[AWS\.Partition\.\d+\]\}/, stack.partition));
+      s.grantRead(role(stack));
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Sid: 'KeywardReadImported', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shared/db-??????']] } }),
+            Match.objectLike({ Sid: 'KeywardSecretsKeys', Resource: keyArn }),
+          ]),
+        },
+      });
+    });
+
+    test('errors: incomplete "complete" ARN, ambiguous partial ARN, bad name, unknown key', () => {
+      expectKeywardError(() => Secret.fromSecretCompleteArn(newStack(), 'I', partial), 'Svc/I', 'secret-arn', /not complete/);
+      expectKeywardError(() => Secret.fromSecretPartialArn(newStack(), 'I', complete), 'Svc/I', 'secret-arn', /cannot be told apart/);
+      expectKeywardError(() => Secret.fromSecretPartialArn(newStack(), 'I', 'arn:aws:s3:::x'), 'Svc/I', 'secret-arn');
+      expectKeywardError(() => Secret.fromSecretName(newStack(), 'I', 'bad name'), 'Svc/I', 'secret-name');
+      const stack = newStack();
+      const s = Secret.fromSecretName(stack, 'I', 'shared/db');
+      expectKeywardError(() => s.grantRead(role(stack)), 'Svc/I', 'imported-secret-key', /awsManagedKey/);
+    });
+
+    test('a principal of another account cannot get a workload policy here', () => {
+      const stack = newStack();
+      const s = Secret.fromSecretName(stack, 'I', 'shared/db', { awsManagedKey: true });
+      expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'F', `arn:aws:iam::${OTHER_ACCOUNT}:role/x`)), 'Svc/F', 'workload-principal');
+    });
+  });
+
+  describe('validation errors name the construct and the rule', () => {
+    test('invalid names', () => {
+      expectKeywardError(() => new Secret(newStack(), 'Db', { secretName: 'db-AbC123' }), 'Svc/Db', 'secret-name', /partial-ARN/);
+      expectKeywardError(() => new Secret(newStack(), 'Db', { secretName: 'my secret' }), 'Svc/Db', 'secret-name', /may only contain/);
+      expectKeywardError(() => new Secret(newStack(), 'Db', { secretName: 'x'.repeat(513) }), 'Svc/Db', 'secret-name', /512/);
+    });
+    test('duplicate name in a stack', () => {
+      const stack = newStack();
+      new Secret(stack, 'A', { secretName: 'orders/db', rotation: NO_ROTATION });
+      expectKeywardError(() => new Secret(stack, 'B', { secretName: 'orders/db' }), 'Svc/B', 'duplicate-secret-name', /already used by Svc\/A/);
+      // Another stack may use the same name.
+      expect(() => new Secret(newStack('Other', stack.node.root as App), 'A', { secretName: 'orders/db', rotation: NO_ROTATION })).not.toThrow();
+    });
+    test('replica region problems', () => {
+      const stack = newStack();
+      const k = SecretsKey.fromKeyArn(stack, 'K', REPLICA_KEY);
+      expectKeywardError(() => new Secret(stack, 'A', { replicas: [{ region: 'eu-centrl', encryptionKey: k }] }), 'Svc/A', 'replica-region', /not an AWS region/);
+      expectKeywardError(() => new Secret(stack, 'B', { replicas: [{ region: 'eu-west-1', encryptionKey: k }] }), 'Svc/B', 'replica-region', /own region/);
+      expectKeywardError(() => new Secret(stack, 'C', { replicas: [{ region: 'us-east-1', encryptionKey: k }] }), 'Svc/C', 'replica-key', /must be in the replica's region/);
+    });
+    test('reserved tag and shared account', () => {
+      expectKeywardError(() => new Secret(newStack(), 'A', { tags: { 'keyward:access:x': 'read' } }), 'Svc/A', 'reserved-tag');
+      expectKeywardError(() => new Secret(newStack(), 'A', { sharedWithAccounts: ['123'] }), 'Svc/A', 'shared-account');
+    });
+    test('no rotation decision fails synthesis', () => {
+      const stack = newStack();
+      new Secret(stack, 'Undecided');
+      expect(() => Template.fromStack(stack)).toThrow(/Svc\/Undecided: secret has no rotation decision.*\[keyward:rotation-decision\]/);
+    });
+  });
+});
