@@ -5,5 +5,6 @@ export { GeneratedValueOptions, SecretContent, SecretValueSource } from './secre
 export { SecretRotation, SecretRotationKind, SecretRotationOptions } from './secret-rotation';
 export { ImportedSecretOptions, ISecret, Secret, SecretBase, SecretProps, SecretReplica } from './secret';
 export { SecretGroup, SecretGroupProps } from './secret-group';
+export { SecretCatalog, SecretCatalogProps } from './secret-catalog';
 export { WorkloadPolicy, WorkloadPolicyOptions } from './workload-policy';
 export { ContainerSecretOptions, LambdaSecretOptions, RoleSecretOptions, Workload } from './workload';

@@ -113,6 +113,10 @@ export class SecretContent {
 
   /** @internal */
   public _bind(scope: IConstruct): BoundContent {
+    const length = this.options.length;
+    if (length !== undefined && !Token.isUnresolved(length) && (!Number.isInteger(length) || length < 1 || length > 4096)) {
+      fail(scope, 'generated-length', `generated values must be 1 to 4096 characters long (got ${length})`);
+    }
     if (this.reference !== undefined) {
       assertNoPlaintext(scope, 'the secret value', this.reference);
       return { secretString: this.reference.unsafeUnwrap() };
