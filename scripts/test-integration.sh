@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Integration tests on real engines (docs/integration.md): installs/checks the engines, synthesizes the examples if
+# their outputs are missing, then runs jest on test/integration. A missing tool or output fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/setup-engines.sh
+echo "test-integration: engines ready in $(( $(date +%s) - start ))s"
+# shellcheck disable=SC1091
+source .cache/engines.env
+if [ ! -d cdk.out ] || [ ! -d cdktf.out ] || [ -n "${KEYWARD_RESYNTH:-}" ]; then
+  npm run synth
+fi
+npx jest -c jest.integration.config.js --ci --runInBand "$@"
+echo "test-integration: total $(( $(date +%s) - start ))s"
