@@ -1,0 +1,115 @@
+/**
+ * Small, dependency-free measuring helpers for the benchmark: median timing of in-process syntheses and
+ * "resolved" policy sizes (CloudFormation intrinsics replaced by realistic ARN strings, so bytes are what IAM counts).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Median of `reps` runs after one warm-up run, in milliseconds. */
+export function medianMs(reps: number, fn: () => void): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export function tmpOutdir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `keyward-bench-${prefix}-`));
+}
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+
+/**
+ * Replace CloudFormation intrinsics by concrete strings so that a policy's size is measured as IAM would see it:
+ * Ref of a secret → a full secret ARN with the 6-character suffix, GetAtt Arn → an ARN of the resource's type,
+ * pseudo parameters → account/region/partition values, Fn::Join/Fn::Sub → the joined string.
+ */
+export function resolveIntrinsics(value: any, resources: { [id: string]: any }): any {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, resources));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1) {
+    const k = keys[0];
+    const v = value[k];
+    if (k === 'Ref') return refValue(v, resources);
+    if (k === 'Fn::GetAtt') return getAttValue(Array.isArray(v) ? v[0] : String(v).split('.')[0], resources);
+    if (k === 'Fn::Join') return (resolveIntrinsics(v[1], resources) as any[]).join(v[0]);
+    if (k === 'Fn::Sub') {
+      const text = Array.isArray(v) ? v[0] : v;
+      return String(text).replace(/\$\{([^}]+)\}/g, (_m, name: string) => String(refValue(name.split('.')[0], resources)));
+    }
+    if (k === 'Fn::ImportValue') return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:imported-AbCdEf`;
+    if (k === 'Fn::Select') return (resolveIntrinsics(v[1], resources) as any[])[Number(v[0])];
+    if (k === 'Fn::Split') return String(resolveIntrinsics(v[1], resources)).split(v[0]);
+  }
+  const out: any = {};
+  for (const k of keys) out[k] = resolveIntrinsics(value[k], resources);
+  return out;
+}
+
+function refValue(id: string, resources: { [id: string]: any }): string {
+  switch (id) {
+    case 'AWS::AccountId': return ACCOUNT;
+    case 'AWS::Region': return REGION;
+    case 'AWS::Partition': return 'aws';
+    case 'AWS::URLSuffix': return 'amazonaws.com';
+    case 'AWS::StackName': return 'Bench';
+  }
+  const r = resources[id];
+  if (r?.Type === 'AWS::SecretsManager::Secret') return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id.slice(0, 40)}-AbCdEf`;
+  if (r?.Type === 'AWS::KMS::Key') return '0b9e5a2c-1f3d-4e5a-9b8c-7d6e5f4a3b2c';
+  return `${id}-physical-id`;
+}
+
+function getAttValue(id: string, resources: { [id: string]: any }): string {
+  const r = resources[id];
+  switch (r?.Type) {
+    case 'AWS::KMS::Key': return `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b9e5a2c-1f3d-4e5a-9b8c-7d6e5f4a3b2c`;
+    case 'AWS::IAM::Role': return `arn:aws:iam::${ACCOUNT}:role/${id.slice(0, 50)}`;
+    case 'AWS::SecretsManager::Secret': return refValue(id, resources);
+    default: return `arn:aws:cloudformation:${REGION}:${ACCOUNT}:${id}`;
+  }
+}
+
+/** Bytes of a policy document as IAM counts them (minified JSON, whitespace excluded). */
+export function policyBytes(doc: any, resources: { [id: string]: any }): number {
+  return Buffer.byteLength(JSON.stringify(resolveIntrinsics(doc, resources)));
+}
+
+/** Read every template of an assembly directory: file name → template. */
+export function readTemplates(outdir: string): { [file: string]: any } {
+  const out: { [file: string]: any } = {};
+  for (const f of fs.readdirSync(outdir)) {
+    if (f.endsWith('.template.json')) out[f] = JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8'));
+  }
+  return out;
+}
+
+/**
+ * The identity policies attached to the role with logical id `roleId` in a template:
+ * inline AWS::IAM::Policy resources naming it in Roles, and AWS::IAM::ManagedPolicy resources naming it in Roles or
+ * listed in its ManagedPolicyArns.
+ */
+export function policiesOfRole(template: any, roleId: string): any[] {
+  const resources = template.Resources ?? {};
+  const names = (list: any[] | undefined) => (list ?? []).some((r) => JSON.stringify(r).includes(`"${roleId}"`));
+  const attachedManaged = new Set<string>(
+    (resources[roleId]?.Properties?.ManagedPolicyArns ?? []).map((a: any) => a?.Ref).filter(Boolean),
+  );
+  return Object.entries(resources)
+    .filter(([id, r]: [string, any]) =>
+      (r.Type === 'AWS::IAM::Policy' && names(r.Properties?.Roles)) ||
+      (r.Type === 'AWS::IAM::ManagedPolicy' && (names(r.Properties?.Roles) || attachedManaged.has(id))))
+    .map(([, r]) => r);
+}
+
+export function fmtBytes(n: number): string {
+  return n >= 10240 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
+}
