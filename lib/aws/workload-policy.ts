@@ -96,6 +96,9 @@ export class WorkloadPolicy extends Construct {
       fail(owner, 'workload-principal', `the principal is in account ${account}, not this stack's account ${Stack.of(owner).account}; `
         + 'Keyward cannot attach a policy to it here (grant Keyward secrets to it from their owning stack, which adds resource-policy statements)');
     }
+    if (/^ImmutableRole\d*$/.test(owner.constructor.name)) {
+      fail(owner, 'workload-principal', 'the role is immutable (imported with mutable: false or withoutPolicyUpdates()); Keyward cannot attach its grants to it');
+    }
     const created = new WorkloadPolicy(owner, 'KeywardPolicy', principal, options);
     policies.set(owner, created);
     return created;
@@ -142,9 +145,6 @@ export class WorkloadPolicy extends Construct {
     });
 
     const p = principal as unknown as { roleName?: string; userName?: string; groupName?: string };
-    if (Construct.isConstruct(principal) && (principal.constructor.name === 'ImmutableRole')) {
-      fail(this, 'workload-principal', 'the role is immutable (imported with mutable: false or withoutPolicyUpdates()); Keyward cannot attach its grants to it');
-    }
     this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
       description: `Keyward grants of workload ${this.workloadId}`,
       policyDocument: Lazy.any({ produce: () => this.render() }),

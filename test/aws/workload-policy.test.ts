@@ -1,0 +1,148 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Secret, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
+import { expectKeywardError, newStack } from './util';
+
+const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
+
+function role(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+}
+
+/** One role granted n secrets (200 per stack, to stay under 500 resources): the workload's policies. */
+function workloadPolicies(n: number): any[] {
+  const app = new App();
+  const stack = newStack('Workload', app);
+  const key = new SecretsKey(stack, 'Key');
+  const r = role(stack, 'Reader');
+  for (let i = 0; i < n; i++) {
+    const secrets = i % 200 === 0 ? newStack(`Secrets${i / 200}`, app) : undefined;
+    const home = secrets ?? (app.node.findChild(`Secrets${Math.floor(i / 200)}`) as Stack);
+    new Secret(home, `S${i}`, { encryptionKey: key, rotation: NO_ROTATION }).grantRead(r);
+  }
+  const t = Template.fromStack(stack).toJSON();
+  return Object.values(t.Resources).filter((x: any) => x.Type === 'AWS::IAM::ManagedPolicy' || x.Type === 'AWS::IAM::Policy');
+}
+
+/** Key policy bytes with n grantee roles each reading the same secret. */
+function keyPolicyBytes(n: number): string {
+  const stack = newStack();
+  const key = new SecretsKey(stack, 'Key');
+  const s = new Secret(stack, 'S', { encryptionKey: key, rotation: NO_ROTATION, tags: {} });
+  for (let i = 0; i < n; i++) {
+    const r = role(stack, `R${i}`);
+    if (i < 40) {
+      s.grantRead(r);
+    }
+    key.grantDecrypt(r);
+    key.grantEncryptDecrypt(r);
+  }
+  const t = Template.fromStack(stack).toJSON();
+  const k = Object.values(t.Resources).find((x: any) => x.Type === 'AWS::KMS::Key') as any;
+  return JSON.stringify(k.Properties.KeyPolicy);
+}
+
+describe('WorkloadPolicy', () => {
+  test('one managed policy per workload, constant size for 10 and 1000 secrets, under 2 KB', () => {
+    const p10 = workloadPolicies(10);
+    const p1000 = workloadPolicies(1000);
+    expect(p10).toHaveLength(1);
+    expect(p1000).toHaveLength(1);
+    expect(p1000[0].Type).toBe('AWS::IAM::ManagedPolicy');
+    const b10 = JSON.stringify(p10[0].Properties.PolicyDocument).length;
+    const b1000 = JSON.stringify(p1000[0].Properties.PolicyDocument).length;
+    expect(b1000).toBe(b10);
+    // Resolved ARNs: partition "aws" and a 36-char key id instead of the intrinsics.
+    const resolved = JSON.stringify(p1000[0].Properties.PolicyDocument)
+      .replace(/\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":([^"]*)"\]\]\}/g, '"arn:aws:$1"')
+      .replace(/\{"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]\}/g, '"arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
+    expect(resolved).not.toContain('Fn::');
+    expect(resolved.length).toBeLessThanOrEqual(2048);
+  });
+
+  test('the key policy has the same bytes for 1 and 200 grantee roles', () => {
+    expect(keyPolicyBytes(200)).toEqual(keyPolicyBytes(1));
+  });
+
+  test('statements: tag-matched read, key through Secrets Manager, deny on keyward:* tagging', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+    const r = role(stack, 'R');
+    const g = s.grantRead(r);
+    const policy = WorkloadPolicy.of(r);
+    expect(g.policy).toBe(policy);
+    expect(policy.accessTagKey).toBe(`keyward:access:${policy.workloadId}`);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^R') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'KeywardRead', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
+          },
+          {
+            Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
+            Condition: {
+              StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+              StringLike: { 'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] } },
+            },
+          },
+          {
+            Sid: 'KeywardDenyAccessTagChanges', Effect: 'Deny',
+            Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'], Resource: '*',
+            Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'keyward:*' } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('workload ids: a hash of the construct path by default, or a given name', () => {
+    const a = WorkloadPolicy.of(role(newStack(), 'R'));
+    const b = WorkloadPolicy.of(role(newStack(), 'R'));
+    expect(a.workloadId).toMatch(/^[0-9a-f]{12}$/);
+    expect(b.workloadId).toBe(a.workloadId);
+    const stack = newStack();
+    const named = WorkloadPolicy.of(role(stack, 'N'), { workloadName: 'orders-api' });
+    expect(named.accessTagKey).toBe('keyward:access:orders-api');
+  });
+
+  test('a user and a group can be workloads', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+    s.grantRead(new iam.User(stack, 'U'));
+    s.grantRead(new iam.Group(stack, 'G'));
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { Users: [{ Ref: Match.stringLikeRegexp('^U') }] });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { Groups: [{ Ref: Match.stringLikeRegexp('^G') }] });
+  });
+
+  describe('errors', () => {
+    test('two workloads with the same name', () => {
+      const app = new App();
+      WorkloadPolicy.of(role(newStack('A', app), 'R'), { workloadName: 'api' });
+      expectKeywardError(() => WorkloadPolicy.of(role(newStack('B', app), 'R'), { workloadName: 'api' }), 'B/R/KeywardPolicy', 'access-name', /already used/);
+    });
+    test('renaming after the first grant', () => {
+      const r = role(newStack(), 'R');
+      WorkloadPolicy.of(r);
+      expectKeywardError(() => WorkloadPolicy.of(r, { workloadName: 'late' }), 'Svc/R/KeywardPolicy', 'workload-name');
+    });
+    test('invalid workload name', () => {
+      expectKeywardError(() => WorkloadPolicy.of(role(newStack(), 'R'), { workloadName: 'has space' }), 'Svc/R/KeywardPolicy', 'access-name');
+    });
+    test('an immutable role', () => {
+      const stack = newStack();
+      const r = iam.Role.fromRoleArn(stack, 'Fixed', 'arn:aws:iam::111111111111:role/fixed', { mutable: false });
+      const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+      expectKeywardError(() => s.grantRead(r), 'Svc/Fixed', 'workload-principal', /immutable/);
+    });
+    test('a principal that is not a role, user or group', () => {
+      const stack = newStack();
+      const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+      expectKeywardError(() => s.grantRead(new iam.ServicePrincipal('ec2.amazonaws.com')), '<root>', 'workload-principal');
+    });
+  });
+});
