@@ -97,23 +97,12 @@ function prefixRules(store: IKvStore, prefix: string, write: boolean): VaultPoli
     ];
 }
 
-abstract class KvStoreBase extends Construct implements IKvStore {
-  public abstract readonly mountPath: string;
-  public abstract readonly mountRef: string;
-  public abstract readonly casRequired: boolean;
-
-  public grantReadPrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
-    failOnProblems(this, 'vault-name', validateVaultPath('secret prefix', prefix));
-    return VaultGrant.addToWorkload(workload, [GrantAction.READ], prefixRules(this, prefix, false));
-  }
-
-  public grantWritePrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
-    failOnProblems(this, 'vault-name', validateVaultPath('secret prefix', prefix));
-    return VaultGrant.addToWorkload(workload, [GrantAction.WRITE], prefixRules(this, prefix, true));
-  }
+function grantPrefix(store: IKvStore, workload: IVaultWorkload, prefix: string, write: boolean): VaultGrant {
+  failOnProblems(store, 'vault-name', validateVaultPath('secret prefix', prefix));
+  return VaultGrant.addToWorkload(workload, [write ? GrantAction.WRITE : GrantAction.READ], prefixRules(store, prefix, write));
 }
 
-class ImportedKvStore extends KvStoreBase {
+class ImportedKvStore extends Construct implements IKvStore {
   public readonly mountPath: string;
   public readonly mountRef: string;
   public readonly casRequired: boolean;
@@ -125,13 +114,21 @@ class ImportedKvStore extends KvStoreBase {
     this.mountRef = mountRef ?? path;
     this.casRequired = casRequired;
   }
+
+  public grantReadPrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
+    return grantPrefix(this, workload, prefix, false);
+  }
+
+  public grantWritePrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
+    return grantPrefix(this, workload, prefix, true);
+  }
 }
 
 /**
  * A KV version 2 secrets engine: a `vault_mount` of type `kv-v2` and its `vault_kv_secret_backend_v2` settings.
  * `prevent_destroy` is on unless `allowDestroy` is set.
  */
-export class KvStore extends KvStoreBase {
+export class KvStore extends Construct implements IKvStore {
   /**
    * Use a KV mount that exists already (created out of band). It must be version 2: a KV v1 mount is an error, since
    * v2 paths (`<mount>/data/<name>`) and policies would not match it.
@@ -196,6 +193,14 @@ export class KvStore extends KvStoreBase {
       casRequired: this.casRequired,
       deleteVersionAfter: props.deleteVersionAfterSeconds,
     });
+  }
+
+  public grantReadPrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
+    return grantPrefix(this, workload, prefix, false);
+  }
+
+  public grantWritePrefix(workload: IVaultWorkload, prefix: string): VaultGrant {
+    return grantPrefix(this, workload, prefix, true);
   }
 }
 

@@ -48,14 +48,6 @@ export interface VaultWorkloadProps {
   readonly tokenBoundCidrs?: string[];
 }
 
-/** @internal the token fields every auth role takes, in provider (camelCase) form. */
-export interface TokenConfig {
-  readonly tokenTtl: number;
-  readonly tokenMaxTtl: number;
-  readonly tokenPolicies: string[];
-  readonly tokenBoundCidrs?: string[];
-}
-
 /** Default token lifetime: 15 minutes. */
 const DEFAULT_TOKEN_TTL = 900;
 /** Default token max lifetime: 1 hour. */
@@ -77,8 +69,8 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
   /** Token max lifetime in seconds. */
   public readonly tokenMaxTtlSeconds: number;
 
-  /** @internal */
-  protected readonly _tokenConfig: TokenConfig;
+  /** @internal the token fields every auth role takes, in provider (camelCase) form. */
+  protected readonly _tokenConfig: { tokenTtl: number; tokenMaxTtl: number; tokenPolicies: string[]; tokenBoundCidrs?: string[] };
 
   protected constructor(scope: Construct, id: string, props: VaultWorkloadProps) {
     super(scope, id);
