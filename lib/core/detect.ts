@@ -90,7 +90,7 @@ export const ENTROPY_MIN_BITS = 4.0;
 /** True for a long token that looks random (and is not a known identifier shape). */
 export function looksRandom(value: string): boolean {
   const v = value.trim();
-  if (v.length < ENTROPY_MIN_LENGTH || !/^[A-Za-z0-9+/=_-]+$/.test(v) || isBenignIdentifier(v)) {
+  if (v.length < ENTROPY_MIN_LENGTH || !/^[A-Za-z0-9+/=_-]+$/.test(v) || isBenignIdentifier(v) || isPointerPath(v)) {
     return false;
   }
   // Hex alone is how hashes and ids are written; without a secret-like name it is not evidence of a secret.
@@ -138,7 +138,7 @@ function formatDetections(value: string): Detection[] {
  * "/" too. Words switch character class rarely; random text often.
  */
 function isPointerPath(value: string): boolean {
-  return isPathOrName(value) && value.split(/[/:]/).every((seg) => classSwitches(seg) < Math.max(3, seg.length * 0.25));
+  return isPathOrName(value) && value.split(/[/:]/).every((seg) => classSwitches(seg) <= Math.max(4, seg.length * 0.3));
 }
 
 /** True when a literal, given under a secret-like name, is an actual value rather than a pointer or placeholder. */

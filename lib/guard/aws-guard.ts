@@ -1,0 +1,131 @@
+import * as fs from 'fs';
+import { CfnElement as CdkCfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { sortFinding } from './acknowledgements';
+import { runRules, toFinding } from './evaluate';
+import { Finding } from './finding';
+import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './packs';
+import { CfnElement, GuardRule } from './rule';
+
+/** Options of the AWS guard. */
+export interface AwsGuardProps {
+  /**
+   * Report plaintext secrets in the synthesized templates.
+   * @default true
+   */
+  readonly plaintext?: boolean;
+  /**
+   * Report secrets and keys synthesized with DeletionPolicy Delete.
+   * @default true
+   */
+  readonly dataLoss?: boolean;
+}
+
+/**
+ * Keyward's synth-time guard for AWS CDK apps: a CDK validation plugin (like cdk-nag 3) that inspects every synthesized
+ * template for plaintext secrets (Lambda/ECS/CodeBuild environments, user data, parameter defaults, outputs, tags, SSM
+ * String parameters, SecretString literals, custom resources, any other property) and for secrets and keys that would
+ * be deleted with the stack. Findings fail synth; acknowledge one per construct with
+ * `Validations.of(construct).acknowledge({ id, reason })` or `GuardAcknowledgements.acknowledge(...)`.
+ *
+ * @example
+ * Validations.of(app).addPlugins(new AwsGuard());
+ */
+export class AwsGuard implements IPolicyValidationPlugin {
+  /** Shown in the validation report; acknowledgements may also use the `Keyward::<rule id>` form. */
+  public readonly name = 'Keyward';
+  public readonly version = '0.1.0';
+  public readonly ruleIds?: string[] = ALL_RULE_IDS;
+
+  private readonly rules: GuardRule<CfnElement>[];
+  private lastFindings: Finding[] = [];
+  private lastAcknowledged: Finding[] = [];
+
+  constructor(props: AwsGuardProps = {}) {
+    this.rules = [...(props.plaintext ?? true ? AWS_PLAINTEXT_RULES : []), ...(props.dataLoss ?? true ? AWS_DATA_LOSS_RULES : [])];
+  }
+
+  /** Unacknowledged findings of the last validation (including reasonless acknowledgements). */
+  public get findings(): Finding[] {
+    return [...this.lastFindings];
+  }
+
+  /** Findings of the last validation that were acknowledged with a reason. */
+  public get acknowledged(): Finding[] {
+    return [...this.lastAcknowledged];
+  }
+
+  /** Called by the CDK at synth with every stack's template. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const findings: Finding[] = [];
+    const acknowledged: Finding[] = [];
+    for (const st of context.stackTemplates) {
+      const stack = findStack(context.appConstruct, st.stackConstructPath);
+      const template = JSON.parse(fs.readFileSync(st.templatePath, 'utf-8'));
+      const result = checkTemplate(template, this.rules, stack, st.stackConstructPath);
+      findings.push(...result.findings);
+      acknowledged.push(...result.acknowledged);
+    }
+    this.lastFindings = findings;
+    this.lastAcknowledged = acknowledged;
+    return { success: findings.length === 0, violations: toViolations(findings), pluginVersion: this.version };
+  }
+}
+
+function findStack(root: IConstruct, path: string): Stack | undefined {
+  const found = root.node.findAll().find((c) => c.node.path === path);
+  return found && Stack.isStack(found) ? found : undefined;
+}
+
+/** Every element of a template, as rules see it. */
+export function templateElements(template: { [key: string]: any }): CfnElement[] {
+  const out: CfnElement[] = [];
+  for (const section of ['Resources', 'Parameters', 'Outputs'] as const) {
+    for (const [logicalId, body] of Object.entries(template?.[section] ?? {})) {
+      if (body && typeof body === 'object') {
+        out.push({ section, logicalId, type: section === 'Resources' ? (body as any).Type : undefined, body: body as any });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Check one template. Construct paths come from the stack's construct tree (or the template's `aws:cdk:path`
+ * metadata); acknowledgements are looked up on that construct and its ancestors.
+ */
+export function checkTemplate(
+  template: { [key: string]: any },
+  rules: readonly GuardRule<CfnElement>[],
+  stack: Stack | undefined,
+  stackPath: string,
+): { findings: Finding[]; acknowledged: Finding[] } {
+  const byLogicalId = new Map<string, IConstruct>();
+  if (stack) {
+    for (const c of stack.node.findAll()) {
+      if (CdkCfnElement.isCfnElement(c) && Stack.of(c) === stack) {
+        byLogicalId.set(stack.resolve(c.logicalId), c);
+      }
+    }
+  }
+  const out = { findings: [] as Finding[], acknowledged: [] as Finding[] };
+  for (const { element, rule, hit } of runRules(templateElements(template), rules)) {
+    const construct = byLogicalId.get(element.logicalId);
+    const constructPath = construct?.node.path ?? element.body.Metadata?.['aws:cdk:path'] ?? `${stackPath}/${element.logicalId}`;
+    const prefix = element.section === 'Resources' ? '' : `${element.section}.${element.logicalId}`;
+    const finding = toFinding(rule as GuardRule<unknown>, hit, constructPath, prefix);
+    sortFinding(finding, construct ?? stack, out);
+  }
+  return out;
+}
+
+/** One violation per finding, so the CDK's report shows each property path and masked value. */
+function toViolations(findings: Finding[]): PolicyViolation[] {
+  return findings.map((f) => ({
+    ruleName: f.ruleId,
+    description: f.propertyPath ? `${f.description} at ${f.propertyPath} (${f.detail}${f.maskedValue ? `: ${f.maskedValue}` : ''})` : f.description,
+    fix: f.fix,
+    severity: 'error',
+    violatingResources: [{ constructPath: f.constructPath, locations: [f.propertyPath || 'Metadata'] }],
+  }));
+}

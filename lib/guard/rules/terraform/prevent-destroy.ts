@@ -1,0 +1,24 @@
+import { GuardRule, TfBlock } from '../../rule';
+
+/** Terraform types that hold secret material (or make it readable): destroying them loses it. */
+export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_kv_secret_backend_v2', 'vault_transit_secret_backend_key'];
+
+/** Secret stores without prevent_destroy are destroyed by `terraform destroy` or by a refactor that drops them. */
+export const preventDestroy: GuardRule<TfBlock> = {
+  id: 'keyward:retention-prevent-destroy',
+  description: 'Vault mount, secret or transit key can be destroyed (lifecycle.prevent_destroy is not set)',
+  fix: 'set lifecycle { prevent_destroy = true } (the Keyward default) or acknowledge this rule with the reason the data may be destroyed',
+  check: (b) => {
+    if (b.kind !== 'resource' || !b.type || !PROTECTED_TF_TYPES.includes(b.type)) {
+      return [];
+    }
+    const hits = [];
+    if (b.body.lifecycle?.prevent_destroy !== true) {
+      hits.push({ propertyPath: 'lifecycle.prevent_destroy', detail: `${b.type} without prevent_destroy` });
+    }
+    if (b.type === 'vault_transit_secret_backend_key' && b.body.deletion_allowed === true) {
+      hits.push({ propertyPath: 'deletion_allowed', detail: 'transit key may be deleted, and everything it encrypted with it' });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,148 @@
+import { Detection, detectSecret, detectSecretsInText } from '../core/detect';
+
+/** A string found in a template or Terraform document, with where it was and the key it was stored under. */
+export interface FoundSecret {
+  readonly path: string;
+  readonly detection: Detection;
+}
+
+/** Detect secrets in one string: free text (scripts, JSON documents) line by line, single values with their name. */
+export function detectInString(value: string, name: string | undefined): Detection[] {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+    try {
+      const found: FoundSecret[] = [];
+      walkValue(JSON.parse(trimmed), '', undefined, found);
+      if (found.length > 0) {
+        return found.map((f) => f.detection);
+      }
+    } catch {
+      // not JSON: fall through to text detection
+    }
+  }
+  if (value.includes('\n') || value.length > 200) {
+    return detectSecretsInText(value);
+  }
+  const single = detectSecret(value, name);
+  return single ? [single] : [];
+}
+
+const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::FindInMap', 'Fn::Split', 'Fn::Length', 'Fn::ToJsonString']);
+
+function childPath(path: string, key: string | number): string {
+  if (typeof key === 'number') {
+    return `${path}[${key}]`;
+  }
+  return path ? `${path}.${key}` : key;
+}
+
+/**
+ * Walk a JSON value (CloudFormation or Terraform JSON) and collect every detected secret in its strings.
+ * CloudFormation intrinsics are understood: references are skipped, the literal parts of `Fn::Join` / `Fn::Sub` are
+ * scanned; `{ Name|Key, Value }` pairs (ECS environment, tags, CodeBuild variables) use the name for detection.
+ */
+export function walkValue(value: unknown, path: string, name: string | undefined, out: FoundSecret[]): void {
+  if (typeof value === 'string') {
+    for (const detection of detectInString(value, name)) {
+      out.push({ path, detection });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walkValue(v, childPath(path, i), name, out));
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    return;
+  }
+  const obj = value as { [key: string]: unknown };
+  const keys = Object.keys(obj);
+  if (keys.length === 1 && (REFERENCE_FUNCTIONS.has(keys[0]) || keys[0] === 'Fn::GetAtt')) {
+    return;
+  }
+  if (keys.length === 1 && (keys[0] === 'Fn::Join' || keys[0] === 'Fn::Sub')) {
+    // Join/Sub are strings at deploy time: scan the string they build, with `${ref}` where a reference goes, so that a
+    // dynamic reference split around a Ref (`{{resolve:secretsmanager:`, Ref, `:SecretString:password}}`) stays whole.
+    const flat = flattenString(value);
+    if (flat !== undefined) {
+      walkValue(flat, childPath(path, keys[0]), name, out);
+      return;
+    }
+  }
+  if (keys.length === 1 && keys[0].startsWith('Fn::')) {
+    const arg = obj[keys[0]];
+    const fnPath = childPath(path, keys[0]);
+    switch (keys[0]) {
+      case 'Fn::Join':
+        if (Array.isArray(arg) && arg.length === 2) {
+          walkValue(arg[1], childPath(fnPath, 1), name, out);
+        }
+        return;
+      case 'Fn::Sub':
+        walkValue(Array.isArray(arg) ? arg[0] : arg, fnPath, name, out);
+        if (Array.isArray(arg) && arg[1] && typeof arg[1] === 'object') {
+          walkValue(arg[1], childPath(fnPath, 1), name, out);
+        }
+        return;
+      case 'Fn::If':
+        if (Array.isArray(arg)) {
+          walkValue(arg.slice(1), fnPath, name, out);
+        }
+        return;
+      default:
+        walkValue(arg, fnPath, name, out);
+        return;
+    }
+  }
+  const pairName = ['Name', 'Key', 'name', 'key'].find((k) => typeof obj[k] === 'string');
+  const pairValue = ['Value', 'value'].find((k) => k in obj);
+  if (pairName && pairValue) {
+    walkValue(obj[pairValue], childPath(path, pairValue), obj[pairName] as string, out);
+    for (const k of keys) {
+      if (k !== pairName && k !== pairValue) {
+        walkValue(obj[k], childPath(path, k), k, out);
+      }
+    }
+    return;
+  }
+  for (const k of keys) {
+    if (k === '//') {
+      continue; // cdktf metadata
+    }
+    walkValue(obj[k], childPath(path, k), k, out);
+  }
+}
+
+/** The string a CloudFormation expression builds, references replaced by `${ref}`; undefined when it is not a string. */
+function flattenString(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const [key, ...rest] = Object.keys(value);
+  const arg = (value as { [k: string]: unknown })[key];
+  if (rest.length > 0) {
+    return undefined;
+  }
+  if (REFERENCE_FUNCTIONS.has(key)) {
+    return '${ref}';
+  }
+  if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+    const parts = arg[1].map(flattenString);
+    return parts.every((p) => p !== undefined) ? parts.join(arg[0]) : undefined;
+  }
+  if (key === 'Fn::Sub') {
+    // Variables of the Sub are references or literals substituted in; either way `${X}` stays a reference here.
+    return typeof arg === 'string' ? arg : Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : undefined;
+  }
+  return undefined;
+}
+
+/** Convenience: all secrets in a value. */
+export function findSecrets(value: unknown, path: string, name?: string): FoundSecret[] {
+  const out: FoundSecret[] = [];
+  walkValue(value, path, name, out);
+  return out;
+}
