@@ -128,8 +128,9 @@ export class SecretPath extends Construct implements ISecretPath {
       }
       this.metadata = new GenericEndpoint(this, 'Metadata', {
         path: `${this.store.mountRef}/metadata/${this.name}`,
-        // Metadata only (owner, description, ...): the value is never part of the configuration.
-        dataJson: JSON.stringify({ custom_metadata: this.customMetadata }),
+        // Metadata only (owner, description, ...): the value is never part of the configuration. Keys sorted, as the
+        // provider normalizes what it reads back, so plans stay empty.
+        dataJson: JSON.stringify({ custom_metadata: Object.fromEntries(Object.entries(this.customMetadata).sort(([a], [b]) => (a < b ? -1 : 1))) }),
         ignoreAbsentFields: true,
         disableDelete: props.allowDestroy !== true,
         lifecycle,
