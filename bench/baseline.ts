@@ -21,7 +21,9 @@ export interface AwsScenario {
 export function synthPlainAws(s: AwsScenario, outdir: string): string {
   const app = new cdk.App({
     outdir,
-    context: s.minimizePolicies ? { '@aws-cdk/aws-iam:minimizePolicies': true } : {},
+    // The 500-resource check is lifted so that synthesis time can be measured past it; the table marks stacks that
+    // CloudFormation would refuse.
+    context: { '@aws-cdk/core:stackResourceLimit': 0, ...(s.minimizePolicies ? { '@aws-cdk/aws-iam:minimizePolicies': true } : {}) },
   });
   const stack = new cdk.Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });

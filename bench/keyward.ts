@@ -2,7 +2,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { App as TfApp } from 'cdktf';
-import { Secret, SecretCatalog, SecretRotation, SecretsKey } from '../lib/aws';
+import { Secret, SecretCatalog, SecretGroup, SecretRotation, SecretsKey } from '../lib/aws';
 import { AppRoleWorkload, KvStore, SecretPath, VaultStack } from '../lib/vault';
 import type { AwsScenario } from './baseline';
 
@@ -10,18 +10,19 @@ const NO_ROTATION = SecretRotation.none('benchmark: rotation is not what is meas
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 /**
- * Keyward, one stack: one key, N secrets, W workload roles each granted read of every secret.
- * Past ~240 secrets one stack no longer deploys (two resources per secret); use {@link synthKeywardCatalog}.
+ * Keyward, one stack: one key, N secrets in a `SecretGroup`, W workload roles each granted the group (the documented
+ * way to share secrets with many workloads: a secret holds at most 50 tags).
  */
 export function synthKeywardAws(s: AwsScenario, outdir: string): string {
   const app = new cdk.App({ outdir });
   const stack = new cdk.Stack(app, 'Bench', { env: ENV });
   const key = new SecretsKey(stack, 'Key');
-  const roles = Array.from({ length: s.workloads }, (_, i) =>
-    new iam.Role(stack, `Workload${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+  const group = new SecretGroup(stack, 'Shared');
   for (let i = 0; i < s.secrets; i++) {
-    const secret = new Secret(stack, `Secret${i}`, { encryptionKey: key, secretName: `svc/secret-${i}`, rotation: NO_ROTATION });
-    for (const role of roles) secret.grantRead(role);
+    group.addSecret(new Secret(stack, `Secret${i}`, { encryptionKey: key, secretName: `svc/secret-${i}`, rotation: NO_ROTATION }));
+  }
+  for (let i = 0; i < s.workloads; i++) {
+    group.grantRead(new iam.Role(stack, `Workload${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
   }
   app.synth();
   return outdir;
