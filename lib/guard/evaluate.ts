@@ -16,15 +16,19 @@ export interface ElementFinding<T> {
 export function runRules<T>(elements: T[], rules: readonly GuardRule<T>[]): ElementFinding<T>[] {
   const out: ElementFinding<T>[] = [];
   for (const element of elements) {
-    const seen = new Set<string>();
+    const claimed = new Set<string>();
     for (const rule of rules) {
+      const mine = new Set<string>();
       for (const hit of rule.check(element)) {
         const key = `${hit.propertyPath}\u0000${hit.secret ?? hit.detail}`;
-        if (seen.has(key)) {
+        if (claimed.has(hit.propertyPath) || mine.has(key)) {
           continue;
         }
-        seen.add(key);
+        mine.add(key);
         out.push({ element, rule, hit });
+      }
+      for (const key of mine) {
+        claimed.add(key.split('\u0000')[0]);
       }
     }
   }

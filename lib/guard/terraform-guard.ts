@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { Aspects, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from 'cdktf';
 import { sortFinding } from './acknowledgements';
 import { runRules, toFinding } from './evaluate';
 import { Finding, formatFinding } from './finding';
@@ -60,7 +60,7 @@ export function checkTerraform(doc: { [key: string]: any }, rules: readonly Guar
   }
   const out = { findings: [] as Finding[], acknowledged: [] as Finding[] };
   for (const { element, rule, hit } of runRules(terraformBlocks(doc), rules)) {
-    const metaPath: string | undefined = element.body?.['//']?.metadata?.path;
+    const metaPath: string | undefined = element.body?.['//']?.metadata?.path ?? elementPath(root, element);
     const constructPath = metaPath ?? `${stackPath}/${element.address}`;
     const construct = (metaPath ? byPath.get(metaPath) : undefined) ?? (root ? byPath.get(stackPath) : undefined);
     const finding = toFinding(rule as GuardRule<unknown>, hit, constructPath, element.address);
@@ -76,10 +76,27 @@ export function checkTerraform(doc: { [key: string]: any }, rules: readonly Guar
  * secrets and transit keys without prevent_destroy). Findings fail `app.synth()`; acknowledge one per construct with
  * `GuardAcknowledgements.acknowledge(construct, ruleId, reason)`.
  *
+ * cdktf runs aspects per stack, starting at the stack: add the guard to each stack (aspects added to the App are not
+ * invoked by cdktf 0.21), or call `TerraformGuard.applyTo(app)` once all stacks exist.
+ *
  * @example
- * Aspects.of(app).add(new TerraformGuard());
+ * Aspects.of(stack).add(new TerraformGuard());
  */
 export class TerraformGuard {
+  /**
+   * Add a guard to `scope` if it is a stack, or to every stack under it (call after the stacks are created).
+   * @returns the guard
+   */
+  public static applyTo(scope: IConstruct, props: TerraformGuardProps = {}): TerraformGuard {
+    const guard = new TerraformGuard(props);
+    for (const c of [scope, ...scope.node.findAll()]) {
+      if (TerraformStack.isStack(c)) {
+        Aspects.of(c).add(guard);
+      }
+    }
+    return guard;
+  }
+
   /** Check a stack now and return its unacknowledged findings (what the validation would report). */
   public static check(stack: TerraformStack, props: TerraformGuardProps = {}): Finding[] {
     return checkTerraform(stack.toTerraform(), rulesFor(props), stack.node.root, stack.node.path).findings;
@@ -103,6 +120,25 @@ export class TerraformGuard {
       validate: () => checkTerraform(node.toTerraform(), rules, node.node.root, node.node.path).findings.map(formatFinding),
     });
   }
+}
+
+/** cdktf writes no `//` metadata on providers, variables, outputs and locals: find their constructs. */
+function elementPath(root: IConstruct | undefined, block: TfBlock): string | undefined {
+  const matches = (c: IConstruct): boolean => {
+    switch (block.kind) {
+      case 'provider':
+        return c instanceof TerraformProvider && c.terraformResourceType === block.type && (c.alias ?? '0') === (block.body?.alias ?? '0');
+      case 'variable':
+        return c instanceof TerraformVariable && c.friendlyUniqueId === block.name;
+      case 'output':
+        return c instanceof TerraformOutput && c.friendlyUniqueId === block.name;
+      case 'locals':
+        return c instanceof TerraformLocal && c.friendlyUniqueId === block.name;
+      default:
+        return false;
+    }
+  };
+  return root?.node.findAll().find(matches)?.node.path;
 }
 
 function rulesFor(props: TerraformGuardProps): GuardRule<TfBlock>[] {
