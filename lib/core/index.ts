@@ -1,3 +1,3 @@
-// Public (jsii) surface of the target-neutral core. Only classes, interfaces and enums belong here:
-// free functions and helpers are imported by path (e.g. '../core/errors') and stay internal.
-export { GrantAction } from './grant';
+// Public (jsii) surface of the target-neutral core. jsii publishes classes, interfaces and enums; free functions in
+// these modules (e.g. describeActions) are not part of the jsii assembly and are imported by path internally.
+export * from './grant';
