@@ -3,7 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { secretLikeFieldProblems } from '../core/aws-names';
 import { fail, failOnProblems } from '../core/errors';
-import { assertNoPlaintext } from './plaintext';
+import { assertNoPlaintext } from './private/plaintext';
 
 /** Where the value of a secret comes from. */
 export enum SecretValueSource {
@@ -54,8 +54,8 @@ export interface GeneratedValueOptions {
   readonly requireEachIncludedType?: boolean;
 }
 
-/** @internal What a content renders to on the CloudFormation secret. */
-export interface BoundContent {
+/** What a content renders to on the CloudFormation secret. */
+interface BoundContent {
   readonly generateSecretString?: secretsmanager.CfnSecret.GenerateSecretStringProperty;
   readonly secretString?: string;
   readonly note?: string;

@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
 import { KeywardGrant } from './grant';
-import { crossAccountPrincipal } from './principals';
+import { crossAccountPrincipal } from './private/principals';
 import { ISecret, Secret } from './secret';
-import { ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope, WorkloadPolicy } from './workload-policy';
+import { ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
+import { WorkloadPolicy } from './workload-policy';
 
 /** Properties of a {@link SecretGroup}. */
 export interface SecretGroupProps {

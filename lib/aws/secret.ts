@@ -5,15 +5,16 @@ import { Construct, IConstruct } from 'constructs';
 import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { KeywardGrant } from './grant';
-import { assertNoPlaintext } from './plaintext';
-import { crossAccountPrincipal } from './principals';
+import { assertNoPlaintext } from './private/plaintext';
+import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
-import { ACCESS_TAG_PREFIX, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope, WorkloadPolicy } from './workload-policy';
+import { ACCESS_TAG_PREFIX, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
+import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
-export const MAX_SECRET_TAGS = 50;
+const MAX_SECRET_TAGS = 50;
 
 /** A Secrets Manager secret that Keyward can grant. */
 export interface ISecret extends IConstruct {
@@ -120,15 +121,15 @@ export abstract class SecretBase extends Construct implements ISecret {
   public abstract readonly keywardOwned: boolean;
 
   public grantRead(grantee: iam.IGrantable): KeywardGrant {
-    return this.grantAccess(grantee, 'read');
+    return this._grantAccess(grantee, 'read');
   }
 
   public grantWrite(grantee: iam.IGrantable): KeywardGrant {
-    return this.grantAccess(grantee, 'write');
+    return this._grantAccess(grantee, 'write');
   }
 
   /** @internal */
-  protected abstract grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant;
+  protected abstract _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant;
 }
 
 const namesByStack = new WeakMap<Stack, Map<string, string>>();
@@ -344,7 +345,7 @@ export class Secret extends SecretBase {
   }
 
   /** @internal */
-  protected grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
+  protected _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
     const actions = action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
     const stack = Stack.of(this);
     const foreign = crossAccountPrincipal(grantee, stack.account, this);
@@ -504,7 +505,7 @@ class ImportedSecret extends SecretBase {
   }
 
   /** @internal */
-  protected grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
+  protected _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
     if (!this.encryptionKey && !this.awsManagedKey) {
       fail(this, 'imported-secret-key', 'cannot grant an imported secret without knowing its key: pass encryptionKey, '
         + 'or awsManagedKey: true if it uses aws/secretsmanager');

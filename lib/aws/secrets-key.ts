@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { keyRotationPeriodProblems, kmsAliasProblems, kmsKeyArnProblems, parseArn, pendingWindowProblems } from '../core/aws-names';
 import { fail, failOnProblems } from '../core/errors';
 import { KeywardGrant } from './grant';
-import { crossAccountPrincipal } from './principals';
+import { crossAccountPrincipal } from './private/principals';
 import { WorkloadPolicy } from './workload-policy';
 
 /** A KMS key that encrypts Keyward secrets. */

@@ -1,9 +1,8 @@
-import * as crypto from 'crypto';
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { accessNameProblems } from '../core/aws-names';
-import { fail, failOnProblems, KeywardValidationError } from '../core/errors';
+import { fail, KeywardValidationError } from '../core/errors';
+import { accountsDiffer, ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
 
 /** Options for {@link WorkloadPolicy.of}. */
 export interface WorkloadPolicyOptions {
@@ -13,24 +12,6 @@ export interface WorkloadPolicyOptions {
    * @default - a 12-character hash of the principal's construct path
    */
   readonly workloadName?: string;
-}
-
-/** Read and write actions on a secret. */
-export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
-export const SECRET_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
-export const ACCESS_TAG_PREFIX = 'keyward:access:';
-
-/** Where secrets live: one `arn:<partition>:secretsmanager:<region>:<account>:secret:*` pattern. */
-export interface SecretScope {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-}
-
-/** Something (a group) whose scopes and keys are only known at synth. */
-export interface LazyScopeSource {
-  scopes(): SecretScope[];
-  keyArns(): string[];
 }
 
 interface TagAccess {
@@ -44,28 +25,6 @@ interface TagAccess {
 }
 
 const policies = new WeakMap<IConstruct, WorkloadPolicy>();
-const idsByApp = new WeakMap<IConstruct, Map<string, string>>();
-
-/** Register an access id (workload or group) app-wide so two never share a tag key. */
-export function registerAccessId(scope: IConstruct, id: string, owner: string): void {
-  failOnProblems(scope, 'access-name', accessNameProblems(id));
-  const root = scope.node.root;
-  let ids = idsByApp.get(root);
-  if (!ids) {
-    ids = new Map();
-    idsByApp.set(root, ids);
-  }
-  const existing = ids.get(id);
-  if (existing !== undefined && existing !== owner) {
-    fail(scope, 'access-name', `access id "${id}" is already used by ${existing}; workload and group names must be unique in the app`);
-  }
-  ids.set(id, owner);
-}
-
-/** Short stable id from a construct path. */
-export function hashId(path: string): string {
-  return crypto.createHash('sha256').update(path).digest('hex').slice(0, 12);
-}
 
 function scopeKey(s: SecretScope): string {
   return `${s.partition}|${s.region}|${s.account}`;
@@ -306,9 +265,4 @@ function unique(values: string[]): string[] {
 
 function single(values: string[]): string | string[] {
   return values.length === 1 ? values[0] : values;
-}
-
-/** Whether a principal's account is known to differ from `account` (both concrete). */
-export function accountsDiffer(a: string | undefined, b: string): boolean {
-  return a !== undefined && !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
 }

@@ -2,7 +2,7 @@
 // value handed to Keyward. Such a value would be written to the template in clear.
 import { SecretValue, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
+import { fail } from '../../core/errors';
 
 /** Whether a SecretValue holds a literal rather than a reference resolved at deploy time. */
 export function isPlaintextSecretValue(value: SecretValue): boolean {

@@ -2,8 +2,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { principalArnProblems } from '../core/aws-names';
-import { fail, failOnProblems } from '../core/errors';
+import { principalArnProblems } from '../../core/aws-names';
+import { fail, failOnProblems } from '../../core/errors';
 
 /** A principal in another account, by ARN. */
 export interface ForeignPrincipal {

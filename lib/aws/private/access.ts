@@ -1,0 +1,52 @@
+// Internal: the access-tag vocabulary shared by secrets, groups and workload policies.
+import * as crypto from 'crypto';
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { accessNameProblems } from '../../core/aws-names';
+import { fail, failOnProblems } from '../../core/errors';
+
+/** Read and write actions on a secret. */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+export const SECRET_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
+export const ACCESS_TAG_PREFIX = 'keyward:access:';
+
+/** Where secrets live: one `arn:<partition>:secretsmanager:<region>:<account>:secret:*` pattern. */
+export interface SecretScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** Something (a group) whose scopes and keys are only known at synth. */
+export interface LazyScopeSource {
+  scopes(): SecretScope[];
+  keyArns(): string[];
+}
+
+const idsByApp = new WeakMap<IConstruct, Map<string, string>>();
+
+/** Register an access id (workload or group) app-wide so two never share a tag key. */
+export function registerAccessId(scope: IConstruct, id: string, owner: string): void {
+  failOnProblems(scope, 'access-name', accessNameProblems(id));
+  const root = scope.node.root;
+  let ids = idsByApp.get(root);
+  if (!ids) {
+    ids = new Map();
+    idsByApp.set(root, ids);
+  }
+  const existing = ids.get(id);
+  if (existing !== undefined && existing !== owner) {
+    fail(scope, 'access-name', `access id "${id}" is already used by ${existing}; workload and group names must be unique in the app`);
+  }
+  ids.set(id, owner);
+}
+
+/** Short stable id from a construct path. */
+export function hashId(path: string): string {
+  return crypto.createHash('sha256').update(path).digest('hex').slice(0, 12);
+}
+
+/** Whether a principal's account is known to differ from `account` (both concrete). */
+export function accountsDiffer(a: string | undefined, b: string): boolean {
+  return a !== undefined && !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+}
