@@ -1,11 +1,10 @@
 import * as fs from 'fs';
-import { CfnElement as CdkCfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { sortFinding } from './acknowledgements';
-import { runRules, toFinding } from './evaluate';
+import { checkTemplate } from './private/aws-check';
 import { Finding } from './finding';
-import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './packs';
-import { CfnElement, GuardRule } from './rule';
+import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './private/packs';
+import { CfnElement, GuardRule } from './private/rule';
 
 /** Options of the AWS guard. */
 export interface AwsGuardProps {
@@ -34,7 +33,7 @@ export interface AwsGuardProps {
 export class AwsGuard implements IPolicyValidationPlugin {
   /** Shown in the validation report; acknowledgements may also use the `Keyward::<rule id>` form. */
   public readonly name = 'Keyward';
-  public readonly version = '0.1.0';
+  public readonly version?: string = '0.1.0';
   public readonly ruleIds?: string[] = ALL_RULE_IDS;
 
   private readonly rules: GuardRule<CfnElement>[];
@@ -75,48 +74,6 @@ export class AwsGuard implements IPolicyValidationPlugin {
 function findStack(root: IConstruct, path: string): Stack | undefined {
   const found = root.node.findAll().find((c) => c.node.path === path);
   return found && Stack.isStack(found) ? found : undefined;
-}
-
-/** Every element of a template, as rules see it. */
-export function templateElements(template: { [key: string]: any }): CfnElement[] {
-  const out: CfnElement[] = [];
-  for (const section of ['Resources', 'Parameters', 'Outputs'] as const) {
-    for (const [logicalId, body] of Object.entries(template?.[section] ?? {})) {
-      if (body && typeof body === 'object') {
-        out.push({ section, logicalId, type: section === 'Resources' ? (body as any).Type : undefined, body: body as any });
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Check one template. Construct paths come from the stack's construct tree (or the template's `aws:cdk:path`
- * metadata); acknowledgements are looked up on that construct and its ancestors.
- */
-export function checkTemplate(
-  template: { [key: string]: any },
-  rules: readonly GuardRule<CfnElement>[],
-  stack: Stack | undefined,
-  stackPath: string,
-): { findings: Finding[]; acknowledged: Finding[] } {
-  const byLogicalId = new Map<string, IConstruct>();
-  if (stack) {
-    for (const c of stack.node.findAll()) {
-      if (CdkCfnElement.isCfnElement(c) && Stack.of(c) === stack) {
-        byLogicalId.set(stack.resolve(c.logicalId), c);
-      }
-    }
-  }
-  const out = { findings: [] as Finding[], acknowledged: [] as Finding[] };
-  for (const { element, rule, hit } of runRules(templateElements(template), rules)) {
-    const construct = byLogicalId.get(element.logicalId);
-    const constructPath = construct?.node.path ?? element.body.Metadata?.['aws:cdk:path'] ?? `${stackPath}/${element.logicalId}`;
-    const prefix = element.section === 'Resources' ? '' : `${element.section}.${element.logicalId}`;
-    const finding = toFinding(rule as GuardRule<unknown>, hit, constructPath, prefix);
-    sortFinding(finding, construct ?? stack, out);
-  }
-  return out;
 }
 
 /** One violation per finding, so the CDK's report shows each property path and masked value. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { KEYWARD_ACK_KEY } from './acknowledgements';
+import { KEYWARD_ACK_KEY } from './private/acknowledgements';
 
 /**
  * Acknowledge a guard finding on a construct and everything below it, with a reason. Works on both targets; on AWS

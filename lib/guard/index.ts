@@ -1,6 +1,8 @@
-// Synth-time guards for both targets: plaintext secrets in the synthesized output, and secrets or keys lost to a
-// refactor. Rules live one per file under rules/; packs.ts composes them.
-export { Finding } from './finding';
-export { AwsGuard, AwsGuardProps } from './aws-guard';
-export { TerraformGuard, TerraformGuardProps } from './terraform-guard';
-export { GuardAcknowledgements } from './guard-acknowledgements';
+// Public (jsii) surface of the guards: plaintext secrets in the synthesized output (AWS and Terraform) and secrets or
+// keys lost to a refactor (`keyward diff`). Rules live one per file under rules/, packs compose them in private/packs.ts;
+// everything under private/ is internal and imported by path.
+export * from './finding';
+export * from './aws-guard';
+export * from './terraform-guard';
+export * from './guard-acknowledgements';
+export * from './data-loss-diff';

@@ -1,7 +1,7 @@
 import { DetectionKind } from '../../../core/detect';
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /**
  * Catch-all over every other resource property (RDS MasterUserPassword, API keys, inline code, ...). Entropy alone is

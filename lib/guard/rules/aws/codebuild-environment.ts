@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** PLAINTEXT CodeBuild variables are shown in the console and the project definition; secrets use SECRETS_MANAGER. */
 export const codebuildEnvironment: GuardRule<CfnElement> = {

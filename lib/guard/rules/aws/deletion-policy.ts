@@ -1,4 +1,4 @@
-import { CfnElement, GuardRule } from '../../rule';
+import { CfnElement, GuardRule } from '../../private/rule';
 
 /** Types that hold secret material (or make it readable): deleting them loses it. */
 export const RETAINED_TYPES = ['AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::KMS::ReplicaKey'];

@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 const USER_DATA_PATHS: { [type: string]: string[] } = {
   'AWS::EC2::Instance': ['UserData'],

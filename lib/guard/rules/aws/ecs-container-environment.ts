@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** ECS `Environment` (and command lines) are plain text in the task definition; `Secrets` is the place for secrets. */
 export const ecsContainerEnvironment: GuardRule<CfnElement> = {

@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** Lambda environment variables are readable by anyone with lambda:GetFunctionConfiguration and sit in the template. */
 export const lambdaEnvironment: GuardRule<CfnElement> = {

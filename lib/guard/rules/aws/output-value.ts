@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** Outputs are shown to anyone who can describe the stack, and exports to every stack in the account. */
 export const outputValue: GuardRule<CfnElement> = {

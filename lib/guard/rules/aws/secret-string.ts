@@ -1,7 +1,7 @@
 import { isReference, stripReferences } from '../../../core/detect-reference';
 import { maskSecret } from '../../../core/detect';
-import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** A literal SecretString puts the secret value itself in the template, whatever it looks like. */
 export const secretString: GuardRule<CfnElement> = {

@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** SSM String parameters are not encrypted and readable with ssm:GetParameter; CloudFormation cannot create SecureString. */
 export const ssmStringParameter: GuardRule<CfnElement> = {

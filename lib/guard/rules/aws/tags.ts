@@ -1,6 +1,6 @@
-import { PLAINTEXT_FIX_AWS } from '../../finding';
-import { CfnElement, GuardRule, hitsFrom } from '../../rule';
-import { findSecrets } from '../../walk';
+import { PLAINTEXT_FIX_AWS } from '../../private/format';
+import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
+import { findSecrets } from '../../private/walk';
 
 /** Tags are readable with tag:GetResources by principals that cannot read the resource itself. */
 export const tags: GuardRule<CfnElement> = {

@@ -1,7 +1,7 @@
 import { detectSecret } from '../../../core/detect';
-import { PLAINTEXT_FIX_TERRAFORM } from '../../finding';
-import { GuardRule, RuleHit, TfBlock, hitFrom, hitsFrom } from '../../rule';
-import { FoundSecret, walkValue } from '../../walk';
+import { PLAINTEXT_FIX_TERRAFORM } from '../../private/format';
+import { GuardRule, RuleHit, TfBlock, hitFrom, hitsFrom } from '../../private/rule';
+import { FoundSecret, walkValue } from '../../private/walk';
 
 // Terraform-only keys that never hold values.
 const SKIP = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each']);

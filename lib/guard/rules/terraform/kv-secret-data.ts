@@ -1,5 +1,5 @@
 import { stripReferences } from '../../../core/detect-reference';
-import { GuardRule, RuleHit, TfBlock } from '../../rule';
+import { GuardRule, RuleHit, TfBlock } from '../../private/rule';
 
 /** Resources whose data attributes are the secret itself. */
 const KV_TYPES = ['vault_kv_secret_v2', 'vault_kv_secret', 'vault_generic_secret'];

@@ -1,4 +1,4 @@
-import { GuardRule, TfBlock } from '../../rule';
+import { GuardRule, TfBlock } from '../../private/rule';
 
 /** Terraform types that hold secret material (or make it readable): destroying them loses it. */
 export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_kv_secret_backend_v2', 'vault_transit_secret_backend_key'];

@@ -1,4 +1,4 @@
-import { Detection } from '../core/detect';
+import { Detection } from '../../core/detect';
 import { FoundSecret } from './walk';
 
 /** What a rule reports: where, what, and (for plaintext rules) the secret, which is masked before leaving the guard. */

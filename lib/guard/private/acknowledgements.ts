@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Finding } from './finding';
+import { Finding } from '../finding';
 
 /** Metadata written by aws-cdk-lib's `Validations.of(x).acknowledge(...)`. */
 const CDK_ACK_KEY = 'aws:cdk:acknowledged-rules';

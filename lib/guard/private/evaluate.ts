@@ -1,5 +1,5 @@
-import { maskSecret } from '../core/detect';
-import { Finding } from './finding';
+import { maskSecret } from '../../core/detect';
+import { Finding } from '../finding';
 import { GuardRule, RuleHit } from './rule';
 
 /** A finding before it is tied to a construct: the element it came from and the rule's hit. */

@@ -1,4 +1,4 @@
-import { Detection, detectSecret, detectSecretsInText } from '../core/detect';
+import { Detection, detectSecret, detectSecretsInText } from '../../core/detect';
 
 /** A string found in a template or Terraform document, with where it was and the key it was stored under. */
 export interface FoundSecret {

@@ -1,0 +1,165 @@
+import { LoadedOutput, LoadedResource } from './load';
+import { KeywardInputError } from './input-error';
+import { PROTECTED_TYPES } from './protected-types';
+
+/** What happens to a protected resource. */
+export type ChangeKind = 'delete' | 'replace' | 'move';
+
+/** One protected resource that would be deleted or replaced. */
+export interface LossChange {
+  readonly kind: ChangeKind;
+  readonly stack: string;
+  readonly address: string;
+  readonly resourceType: string;
+  readonly constructPath?: string;
+  /** Why, one line each: `Name "a" -> "b" forces replacement`. */
+  readonly reasons: string[];
+  /** Note about DeletionPolicy/UpdateReplacePolicy Retain or prevent_destroy, when set. */
+  readonly protection?: string;
+}
+
+export interface LossReport {
+  readonly target: string;
+  readonly oldSource: string;
+  readonly newSource: string;
+  readonly changes: LossChange[];
+}
+
+/** Stable JSON for comparing property values regardless of key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) {
+    return `[${v.map(canonical).join(',')}]`;
+  }
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+function show(v: unknown): string {
+  const s = v === undefined ? '(unset)' : typeof v === 'string' ? JSON.stringify(v) : canonical(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** A resource's physical identity (its name), used to recognise the same secret under a new id or in another stack. */
+function identity(r: LoadedResource): string | undefined {
+  const t = PROTECTED_TYPES[r.type];
+  const parts = t.identity.map((p) => r.properties[p]);
+  if (parts.length > 0 && parts.every((p) => p !== undefined)) {
+    return `${r.type}|${canonical(parts)}`;
+  }
+  // No name: fall back to the construct path below the stack (a move keeps it, a rename does not).
+  const below = r.constructPath?.split('/').slice(1).join('/');
+  return below ? `${r.type}|path:${below}` : undefined;
+}
+
+function protection(r: LoadedResource, kind: ChangeKind): string | undefined {
+  if (r.preventDestroy) {
+    return 'lifecycle.prevent_destroy is set: terraform will refuse to apply this plan';
+  }
+  const policy = kind === 'replace' ? r.updateReplacePolicy : r.deletionPolicy;
+  if (policy === 'Retain' || policy === 'RetainExceptOnCreate') {
+    return `${kind === 'replace' ? 'UpdateReplacePolicy' : 'DeletionPolicy'} ${policy}: the old resource is orphaned, not destroyed, but the stack and its readers move to a new, empty one`;
+  }
+  return undefined;
+}
+
+const key = (r: { stack: string; address: string }) => `${r.stack}\u0000${r.address}`;
+const where = (r: LoadedResource) => `${r.address} in stack ${r.stack}`;
+
+/** Compare two synthesized outputs and list every protected resource that would be deleted or replaced. */
+export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossReport {
+  if (oldOut.target !== newIn.target) {
+    throw new KeywardInputError(`cannot compare ${oldOut.source} (${oldOut.target}) with ${newIn.source} (${newIn.target}): targets differ`);
+  }
+  // Two single files (old/app.template.json vs new/app-v2.template.json) are the same stack whatever their names; in
+  // directories a different stack name is a different stack, and a renamed stack loses everything in it.
+  const newOut = (oldOut.singleFile || newIn.singleFile) && oldOut.stacks.length === 1 && newIn.stacks.length === 1
+    ? { ...newIn, resources: newIn.resources.map((r) => ({ ...r, stack: oldOut.stacks[0] })), moved: newIn.moved.map((m) => ({ ...m, stack: oldOut.stacks[0] })) }
+    : newIn;
+  const newByKey = new Map(newOut.resources.map((r) => [key(r), r]));
+  const oldKeys = new Set(oldOut.resources.map(key));
+  const movedTo = new Map(newOut.moved.map((m) => [key({ stack: m.stack, address: m.from }), m.to]));
+  // New resources with no old counterpart, indexed by identity: a deleted secret that reappears here was renamed or moved.
+  const created = new Map<string, LoadedResource>();
+  for (const r of newOut.resources) {
+    if (PROTECTED_TYPES[r.type] && !oldKeys.has(key(r))) {
+      const id = identity(r);
+      if (id) {
+        created.set(id, r);
+      }
+    }
+  }
+  // Mount paths that change: every secret whose mount refers to that mount is recreated under the new path.
+  const remounted = new Map<string, string>();
+  const changes: LossChange[] = [];
+  const oldProtected = oldOut.resources.filter((r) => PROTECTED_TYPES[r.type]);
+  for (const o of oldProtected) {
+    const n = newByKey.get(key(o)) ?? newByKey.get(key({ stack: o.stack, address: movedTo.get(key(o)) ?? '' }));
+    if (!n) {
+      const id = identity(o);
+      const again = id ? created.get(id) : undefined;
+      const reasons = [`${PROTECTED_TYPES[o.type].kind} ${where(o)} is gone from the new output`];
+      let kind: ChangeKind = 'delete';
+      if (again && again.stack !== o.stack) {
+        kind = 'move';
+        reasons.push(`it appears as ${where(again)}: a move between stacks is a delete in ${o.stack} and a create in ${again.stack}`);
+      } else if (again) {
+        reasons.push(`it appears as ${again.address}: a new logical id/address is a create and a delete${o.type.startsWith('AWS::') ? ' (with a fixed Name the create also fails: the name is taken)' : ' (add a moved block to keep it)'}`);
+      }
+      changes.push({ kind, stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, 'delete') });
+      continue;
+    }
+    const reasons: string[] = [];
+    if (n.type !== o.type) {
+      reasons.push(`type ${o.type} -> ${n.type}`);
+    }
+    for (const p of PROTECTED_TYPES[o.type].replaceOn) {
+      if (canonical(o.properties[p]) !== canonical(n.properties[p])) {
+        reasons.push(`${p} ${show(o.properties[p])} -> ${show(n.properties[p])} forces replacement`);
+      }
+    }
+    if (o.type === 'vault_mount' && canonical(o.properties.path) !== canonical(n.properties.path)) {
+      remounted.set(o.address, `${show(o.properties.path)} -> ${show(n.properties.path)}`);
+      reasons.push(`path ${show(o.properties.path)} -> ${show(n.properties.path)} remounts it: every secret path, policy and reader changes`);
+    }
+    if (reasons.length > 0) {
+      changes.push({ kind: 'replace', stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, 'replace') });
+    }
+  }
+  // Secrets under a remounted mount: their `mount` value changes (ForceNew) although the reference text does not.
+  for (const o of oldProtected) {
+    const mountRef = typeof o.properties.mount === 'string' ? /\$\{(vault_mount\.[\w-]+)\.path\}/.exec(o.properties.mount)?.[1] : undefined;
+    const change = mountRef ? remounted.get(mountRef) : undefined;
+    if (change && newByKey.has(key(o)) && !changes.some((c) => c.stack === o.stack && c.address === o.address)) {
+      changes.push({
+        kind: 'replace',
+        stack: o.stack,
+        address: o.address,
+        resourceType: o.type,
+        constructPath: o.constructPath,
+        reasons: [`its mount ${mountRef} changes path ${change}: mount forces replacement, the secret and its versions are destroyed`],
+        protection: protection(o, 'replace'),
+      });
+    }
+  }
+  return { target: oldOut.target, oldSource: oldOut.source, newSource: newOut.source, changes };
+}
+
+/** Human-readable report, one block per change. */
+export function formatLossReport(report: LossReport): string {
+  if (report.changes.length === 0) {
+    return `keyward diff: safe, no secret, key, mount or secret path would be deleted or replaced (${report.target})\n`;
+  }
+  const lines = [`keyward diff: ${report.changes.length} secret/key resource(s) would be deleted or replaced (${report.target}):`];
+  for (const c of report.changes) {
+    lines.push(`  ${c.kind.toUpperCase().padEnd(7)} ${c.constructPath ?? c.address} (${c.resourceType} ${c.address}, stack ${c.stack})`);
+    for (const r of c.reasons) {
+      lines.push(`          - ${r}`);
+    }
+    if (c.protection) {
+      lines.push(`          note: ${c.protection}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
