@@ -44,7 +44,7 @@ const EXPECTED_READS: { [rolePrefix: string]: string[] } = {
 };
 
 let moto: Moto;
-let template: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+let template: any;  
 let adaptations: Adaptation[] = [];
 let resources: StackResourceSummary[] = [];
 const physical = new Map<string, string>();
@@ -54,7 +54,7 @@ const probes = new Matrix('moto IAM engine probes (what its policy evaluation ca
 const notes: string[] = [];
 
 /** Resolves the intrinsics the example uses against the deployed stack; anything else is an error. */
-function resolve(value: any): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function resolve(value: any): any {  
   if (Array.isArray(value)) return value.map(resolve);
   if (value === null || typeof value !== 'object') return value;
   const keys = Object.keys(value);
@@ -117,17 +117,17 @@ beforeAll(async () => {
 
   // moto's CloudFormation skips Secrets Manager resources ("No Moto CloudFormation support"): create exactly those
   // through the Secrets Manager API from the template's own properties.
-  const skipped = Object.entries<any>(template.Resources) // eslint-disable-line @typescript-eslint/no-explicit-any
+  const skipped = Object.entries<any>(template.Resources)  
     .filter(([id]) => !physical.has(id)).map(([id, r]) => `${id} (${r.Type})`);
   notes.push(`moto's CloudFormation created no physical resource for: ${skipped.join(', ') || 'none'}`);
   // moto stores a key policy that came through CloudFormation as an object and then fails every KMS call that checks
   // it (DescribeKey: "the JSON object must be str"); putting the template's own policy back stores it as text.
-  for (const [id, r] of Object.entries<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type !== 'AWS::KMS::Key') continue;
     await kms.send(new PutKeyPolicyCommand({ KeyId: physical.get(id), PolicyName: 'default', Policy: JSON.stringify(resolve(r.Properties.KeyPolicy)) }));
   }
   notes.push('each KMS key\'s own KeyPolicy was re-put through the KMS API (moto keeps CloudFormation key policies as objects and then fails DescribeKey)');
-  for (const [id, r] of Object.entries<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type !== 'AWS::SecretsManager::Secret' || physical.has(id)) continue;
     const p = resolve(r.Properties);
     const gen = p.GenerateSecretString ?? {};
@@ -145,7 +145,7 @@ beforeAll(async () => {
     secretArns.set(id, created.ARN!);
     if (p.ReplicaRegions) notes.push(`${id}: ReplicaRegions ${JSON.stringify(p.ReplicaRegions)} not created (second region/key out of scope for one moto account)`);
   }
-  for (const [id, r] of Object.entries<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type !== 'AWS::SecretsManager::ResourcePolicy' || physical.has(id)) continue;
     const p = resolve(r.Properties);
     await sm.send(new PutResourcePolicyCommand({
@@ -165,7 +165,7 @@ afterAll(async () => {
 });
 
 function secretIdByName(name: string): string {
-  for (const [id, r] of Object.entries<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Name === name) return id;
   }
   throw new Error(`template has no secret named ${name}`);
@@ -173,7 +173,7 @@ function secretIdByName(name: string): string {
 
 test('secrets exist, are encrypted with the Keyward key (not aws/secretsmanager), carry tags and the resource policy', async () => {
   const { sm, kms } = moto.clients();
-  const keyId = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key' // eslint-disable-line @typescript-eslint/no-explicit-any
+  const keyId = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key'  
     && r.Properties.Description === 'Keyward secrets key')?.[0];
   expect(keyId).toBeDefined();
   const keyArn = (await kms.send(new DescribeKeyCommand({ KeyId: physical.get(keyId!) }))).KeyMetadata!.Arn!;
@@ -187,7 +187,7 @@ test('secrets exist, are encrypted with the Keyward key (not aws/secretsmanager)
     const tags = Object.fromEntries((d.Tags ?? []).map((t) => [t.Key, t.Value]));
     expect(Object.keys(tags).some((k) => k.startsWith('keyward:access:'))).toBe(true);
     const policy = JSON.parse((await sm.send(new GetResourcePolicyCommand({ SecretId: name }))).ResourcePolicy!);
-    expect(policy.Statement.find((s: any) => s.Sid === 'KeywardDenyOutsideAccounts')).toMatchObject({ Effect: 'Deny' }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(policy.Statement.find((s: any) => s.Sid === 'KeywardDenyOutsideAccounts')).toMatchObject({ Effect: 'Deny' });  
   }
   // The template really names the Keyward key (this is what moto stored, not what the harness chose).
   expect(template.Resources[secretIdByName(DB)].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });

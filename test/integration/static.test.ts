@@ -70,7 +70,7 @@ function checkov(dir: string, frameworks: string[]): CheckovReport[] {
   });
   if (r.status !== 0 && r.status !== 1) throw new Error(`checkov failed (${r.status}): ${r.stderr}`);
   const parsed = JSON.parse(r.stdout);
-  const reports: CheckovReport[] = (Array.isArray(parsed) ? parsed : [parsed]).map((p: any) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  const reports: CheckovReport[] = (Array.isArray(parsed) ? parsed : [parsed]).map((p: any) => ({  
     check_type: p.check_type ?? frameworks.join('+'),
     summary: p.summary ?? p,
     results: { passed_checks: p.results?.passed_checks ?? [], failed_checks: p.results?.failed_checks ?? [] },

@@ -236,8 +236,8 @@ test('a new value with a bumped version updates the secret in place; the old and
   const env = { ...tfEnv(), TF_VAR_db_credentials: JSON.stringify({ username: 'payments', password: newPassword }), TF_VAR_db_credentials_version: '2' };
   const plan = tf.plan(env);
   expect(plan.exitCode).toBe(2);
-  const changes = (plan.json.resource_changes ?? []).filter((c: any) => c.change.actions.join() !== 'no-op'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(changes.map((c: any) => [c.type, c.change.actions])).toEqual([['vault_kv_secret_v2', ['update']]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const changes = (plan.json.resource_changes ?? []).filter((c: any) => c.change.actions.join() !== 'no-op');  
+  expect(changes.map((c: any) => [c.type, c.change.actions])).toEqual([['vault_kv_secret_v2', ['update']]]);  
   expect(plan.output.includes(newPassword)).toBe(false);
   const out = tf.apply(env).stdout;
   expect(out.includes(newPassword)).toBe(false);

@@ -12,7 +12,7 @@ export interface Adaptation {
  * What moto cannot deploy, removed from a copy of the template. Everything removed is returned so the test prints it;
  * the Keyward resources under test (keys, secrets, resource policies, roles, managed policies) are never touched.
  */
-export function adaptForMoto(original: any): { template: any; adaptations: Adaptation[] } { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function adaptForMoto(original: any): { template: any; adaptations: Adaptation[] } {  
   const template = JSON.parse(JSON.stringify(original));
   const adaptations: Adaptation[] = [];
   if (template.Transform) {
@@ -29,7 +29,7 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
     delete template.Parameters.BootstrapVersion;
   }
   const removed = new Set<string>();
-  for (const [id, r] of Object.entries<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
       adaptations.push({ what: `${id} (AWS::SecretsManager::RotationSchedule with HostedRotationLambda)`, why: 'needs the transform above (moto cannot create the hosted rotation function); rotation is asserted by the unit tests only' });
       removed.add(id);
@@ -37,11 +37,11 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
     if (r.Type === 'AWS::CDK::Metadata') removed.add(id);
   }
   for (const id of removed) delete template.Resources[id];
-  for (const r of Object.values<any>(template.Resources)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const r of Object.values<any>(template.Resources)) {  
     if (Array.isArray(r.DependsOn)) r.DependsOn = r.DependsOn.filter((d: string) => !removed.has(d));
     else if (typeof r.DependsOn === 'string' && removed.has(r.DependsOn)) delete r.DependsOn;
   }
-  for (const [id, o] of Object.entries<any>(template.Outputs ?? {})) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [id, o] of Object.entries<any>(template.Outputs ?? {})) {  
     if ([...removed].some((rid) => JSON.stringify(o).includes(`"${rid}"`))) delete template.Outputs[id];
   }
   if (template.Conditions?.CDKMetadataAvailable) delete template.Conditions.CDKMetadataAvailable;

@@ -25,7 +25,7 @@ export class TerraformDir {
     fs.writeFileSync(path.join(this.dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   }
 
-  public config(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  public config(): any {  
     return JSON.parse(fs.readFileSync(path.join(this.dir, 'cdk.tf.json'), 'utf8'));
   }
 
@@ -61,7 +61,7 @@ export class TerraformDir {
   }
 
   /** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error (thrown). */
-  public plan(extraEnv: NodeJS.ProcessEnv = {}): { exitCode: number; output: string; json: any } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  public plan(extraEnv: NodeJS.ProcessEnv = {}): { exitCode: number; output: string; json: any } {  
     const r = this.tf(['plan', '-input=false', '-no-color', '-detailed-exitcode', '-out=plan.bin'], extraEnv);
     if (r.status !== 0 && r.status !== 2) throw new Error(`terraform plan failed (${r.status})\n${r.stdout}\n${r.stderr}`);
     const show = this.tfOk(['show', '-json', 'plan.bin'], extraEnv);

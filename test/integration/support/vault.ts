@@ -4,7 +4,7 @@ import { freePort, Server, startServer } from './process';
 
 export interface VaultResponse {
   readonly status: number;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly body: any;  
 }
 
 export class VaultClient {
