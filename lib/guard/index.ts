@@ -5,4 +5,5 @@ export * from './finding';
 export * from './aws-guard';
 export * from './terraform-guard';
 export * from './guard-acknowledgements';
+export * from './data-loss-change';
 export * from './data-loss-diff';

@@ -1,29 +1,10 @@
+import { DataLossChange, DataLossKind, DataLossReport } from '../../data-loss-change';
 import { LoadedOutput, LoadedResource } from './load';
 import { KeywardInputError } from './input-error';
 import { PROTECTED_TYPES } from './protected-types';
 
-/** What happens to a protected resource. */
-export type ChangeKind = 'delete' | 'replace' | 'move';
-
-/** One protected resource that would be deleted or replaced. */
-export interface LossChange {
-  readonly kind: ChangeKind;
-  readonly stack: string;
-  readonly address: string;
-  readonly resourceType: string;
-  readonly constructPath?: string;
-  /** Why, one line each: `Name "a" -> "b" forces replacement`. */
-  readonly reasons: string[];
-  /** Note about DeletionPolicy/UpdateReplacePolicy Retain or prevent_destroy, when set. */
-  readonly protection?: string;
-}
-
-export interface LossReport {
-  readonly target: string;
-  readonly oldSource: string;
-  readonly newSource: string;
-  readonly changes: LossChange[];
-}
+/** The report before the summary fields are added. */
+export type LossReport = Omit<DataLossReport, 'safe' | 'text'>;
 
 /** Stable JSON for comparing property values regardless of key order. */
 function canonical(v: unknown): string {
@@ -53,13 +34,13 @@ function identity(r: LoadedResource): string | undefined {
   return below ? `${r.type}|path:${below}` : undefined;
 }
 
-function protection(r: LoadedResource, kind: ChangeKind): string | undefined {
+function protection(r: LoadedResource, kind: DataLossKind): string | undefined {
   if (r.preventDestroy) {
     return 'lifecycle.prevent_destroy is set: terraform will refuse to apply this plan';
   }
-  const policy = kind === 'replace' ? r.updateReplacePolicy : r.deletionPolicy;
+  const policy = kind === DataLossKind.REPLACE ? r.updateReplacePolicy : r.deletionPolicy;
   if (policy === 'Retain' || policy === 'RetainExceptOnCreate') {
-    return `${kind === 'replace' ? 'UpdateReplacePolicy' : 'DeletionPolicy'} ${policy}: the old resource is orphaned, not destroyed, but the stack and its readers move to a new, empty one`;
+    return `${kind === DataLossKind.REPLACE ? 'UpdateReplacePolicy' : 'DeletionPolicy'} ${policy}: the old resource is orphaned, not destroyed, but the stack and its readers move to a new, empty one`;
   }
   return undefined;
 }
@@ -92,7 +73,7 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
   }
   // Mount paths that change: every secret whose mount refers to that mount is recreated under the new path.
   const remounted = new Map<string, string>();
-  const changes: LossChange[] = [];
+  const changes: DataLossChange[] = [];
   const oldProtected = oldOut.resources.filter((r) => PROTECTED_TYPES[r.type]);
   for (const o of oldProtected) {
     const n = newByKey.get(key(o)) ?? newByKey.get(key({ stack: o.stack, address: movedTo.get(key(o)) ?? '' }));
@@ -100,14 +81,14 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
       const id = identity(o);
       const again = id ? created.get(id) : undefined;
       const reasons = [`${PROTECTED_TYPES[o.type].kind} ${where(o)} is gone from the new output`];
-      let kind: ChangeKind = 'delete';
+      let kind = DataLossKind.DELETE;
       if (again && again.stack !== o.stack) {
-        kind = 'move';
+        kind = DataLossKind.MOVE;
         reasons.push(`it appears as ${where(again)}: a move between stacks is a delete in ${o.stack} and a create in ${again.stack}`);
       } else if (again) {
         reasons.push(`it appears as ${again.address}: a new logical id/address is a create and a delete${o.type.startsWith('AWS::') ? ' (with a fixed Name the create also fails: the name is taken)' : ' (add a moved block to keep it)'}`);
       }
-      changes.push({ kind, stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, 'delete') });
+      changes.push({ kind, stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, DataLossKind.DELETE) });
       continue;
     }
     const reasons: string[] = [];
@@ -124,7 +105,7 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
       reasons.push(`path ${show(o.properties.path)} -> ${show(n.properties.path)} remounts it: every secret path, policy and reader changes`);
     }
     if (reasons.length > 0) {
-      changes.push({ kind: 'replace', stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, 'replace') });
+      changes.push({ kind: DataLossKind.REPLACE, stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, DataLossKind.REPLACE) });
     }
   }
   // Secrets under a remounted mount: their `mount` value changes (ForceNew) although the reference text does not.
@@ -133,13 +114,13 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
     const change = mountRef ? remounted.get(mountRef) : undefined;
     if (change && newByKey.has(key(o)) && !changes.some((c) => c.stack === o.stack && c.address === o.address)) {
       changes.push({
-        kind: 'replace',
+        kind: DataLossKind.REPLACE,
         stack: o.stack,
         address: o.address,
         resourceType: o.type,
         constructPath: o.constructPath,
         reasons: [`its mount ${mountRef} changes path ${change}: mount forces replacement, the secret and its versions are destroyed`],
-        protection: protection(o, 'replace'),
+        protection: protection(o, DataLossKind.REPLACE),
       });
     }
   }
