@@ -1,8 +1,9 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Aspects, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { fail, KeywardValidationError } from '../core/errors';
-import { accountsDiffer, ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
+import { nagFindingResource } from './private/nag';
 
 /** Options for {@link WorkloadPolicy.of}. */
 export interface WorkloadPolicyOptions {
@@ -25,6 +26,12 @@ interface TagAccess {
 }
 
 const policies = new WeakMap<IConstruct, WorkloadPolicy>();
+
+const TAG_GRANT_REASON = 'Keyward attribute-based grant: the statement names every secret of one account and region but only matches '
+  + 'secrets tagged keyward:access:<this workload or its group> (condition secretsmanager:ResourceTag), and the same policy '
+  + 'denies the workload creating secrets with, setting or removing such tags.';
+const RANDOM_PASSWORD_REASON = 'secretsmanager:GetRandomPassword has no resource type, so IAM only accepts Resource "*"; '
+  + 'it returns a random string and reads no secret.';
 
 function scopeKey(s: SecretScope): string {
   return `${s.partition}|${s.region}|${s.account}`;
@@ -114,6 +121,15 @@ export class WorkloadPolicy extends Construct {
     if (p.roleName === undefined && p.userName === undefined && p.groupName === undefined) {
       fail(this, 'workload-principal', 'the principal is not an IAM role, user or group, so it cannot carry a Keyward workload policy');
     }
+    // Acknowledged once the grants are final (aspects run before synthesis), each finding by its exact id, so any other
+    // wildcard in this policy is still reported.
+    Aspects.of(this).add({
+      visit: node => {
+        if (node === this.resource) {
+          this.acknowledgeOwnWildcards();
+        }
+      },
+    });
   }
 
   /** @internal Allow tag-matched access (own tag, or a group tag) to Keyward secrets in `scopes`. */
@@ -185,15 +201,7 @@ export class WorkloadPolicy extends Construct {
 
   private render(): unknown {
     const statements: unknown[] = [];
-    const tagIds = [...this.tagAccess.keys()].sort((a, b) => (a === this.workloadId ? -1 : b === this.workloadId ? 1 : a.localeCompare(b)));
-    for (const tagId of tagIds) {
-      const access = this.tagAccess.get(tagId)!;
-      const scopes = new Map(access.scopes);
-      access.sources.forEach(src => src.scopes().forEach(s => scopes.set(scopeKey(s), s)));
-      const resources = [...scopes.values()].map(s => `arn:${s.partition}:secretsmanager:${s.region}:${s.account}:secret:*`);
-      if (resources.length === 0) {
-        continue;
-      }
+    for (const { tagId, access, resources } of this.tagStatements()) {
       for (const action of ['read', 'write'] as const) {
         if (!access[action]) {
           continue;
@@ -224,7 +232,7 @@ export class WorkloadPolicy extends Construct {
     if (keys.size > 0 && viaScopes.size > 0) {
       const scopes = [...viaScopes.values()];
       const regions = unique(scopes.map(s => s.region));
-      const contexts = unique(scopes.map(s => `arn:${s.partition}:secretsmanager:${s.region}:${s.account}:secret:*`));
+      const contexts = unique(scopes.map(secretPattern));
       statements.push({
         Sid: 'KeywardSecretsKeys',
         Effect: 'Allow',
@@ -253,10 +261,47 @@ export class WorkloadPolicy extends Construct {
       Effect: 'Deny',
       Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       Resource: '*',
-      Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'keyward:*' } },
+      Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': DENIED_TAG_KEYS } },
     });
     return { Version: '2012-10-17', Statement: statements };
   }
+
+  /** The tag-matched statements to render: one per access tag with any scope, own tag first. */
+  private tagStatements(): { tagId: string; access: TagAccess; resources: string[] }[] {
+    const tagIds = [...this.tagAccess.keys()].sort((a, b) => (a === this.workloadId ? -1 : b === this.workloadId ? 1 : a.localeCompare(b)));
+    return tagIds.flatMap(tagId => {
+      const access = this.tagAccess.get(tagId)!;
+      const scopes = new Map(access.scopes);
+      access.sources.forEach(src => src.scopes().forEach(s => scopes.set(scopeKey(s), s)));
+      const resources = unique([...scopes.values()].map(secretPattern));
+      return resources.length > 0 && (access.read || access.write) ? [{ tagId, access, resources }] : [];
+    });
+  }
+
+  /**
+   * Acknowledge cdk-nag's AwsSolutions-IAM5 for the wildcards Keyward itself must write, one finding id each: the
+   * `secret:*` resources of the tag-matched statements, and `*` of GetRandomPassword.
+   */
+  private acknowledgeOwnWildcards(): void {
+    const stack = Stack.of(this);
+    const acks = new Map<string, string>();
+    for (const { resources } of this.tagStatements()) {
+      for (const r of resources) {
+        acks.set(`AwsSolutions-IAM5[Resource::${nagFindingResource(stack.resolve(r))}]`, TAG_GRANT_REASON);
+      }
+    }
+    if (this.randomPassword) {
+      acks.set('AwsSolutions-IAM5[Resource::*]', RANDOM_PASSWORD_REASON);
+    }
+    if (acks.size > 0) {
+      Validations.of(this).acknowledge(...[...acks].map(([id, reason]) => ({ id, reason })));
+    }
+  }
+}
+
+/** Every secret of one account and region. */
+function secretPattern(s: SecretScope): string {
+  return `arn:${s.partition}:secretsmanager:${s.region}:${s.account}:secret:*`;
 }
 
 function unique(values: string[]): string[] {

@@ -1,6 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Secret, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
 import { expectKeywardError, newStack } from './util';
 
@@ -23,6 +25,12 @@ function workloadPolicies(n: number): any[] {
   }
   const t = Template.fromStack(stack).toJSON();
   return Object.values(t.Resources).filter((x: any) => x.Type === 'AWS::IAM::ManagedPolicy' || x.Type === 'AWS::IAM::Policy');
+}
+
+/** The resolved workload policy document of the only managed policy in `stack`. */
+function policyDocument(stack: Stack): any {
+  const t = Template.fromStack(stack).toJSON();
+  return (Object.values(t.Resources).find((x: any) => x.Type === 'AWS::IAM::ManagedPolicy') as any).Properties.PolicyDocument;
 }
 
 /** Key policy bytes with n grantee roles each reading the same secret. */
@@ -92,7 +100,7 @@ describe('WorkloadPolicy', () => {
           {
             Sid: 'KeywardDenyAccessTagChanges', Effect: 'Deny',
             Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'], Resource: '*',
-            Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'keyward:*' } },
+            Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['keyward:*', '???????:??????:*'] } },
           },
         ],
       },
@@ -117,6 +125,92 @@ describe('WorkloadPolicy', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { Users: [{ Ref: Match.stringLikeRegexp('^U') }] });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { Groups: [{ Ref: Match.stringLikeRegexp('^G') }] });
+  });
+
+  test('the deny covers keyward:* and every letter case of keyward:access:* (IAM matches ResourceTag keys ignoring case)', () => {
+    const stack = newStack();
+    new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(role(stack, 'R'));
+    const deny = policyDocument(stack).Statement.find((x: any) => x.Sid === 'KeywardDenyAccessTagChanges');
+    const patterns: string[] = deny.Condition['ForAnyValue:StringLike']['aws:TagKeys'];
+    // IAM StringLike: * is any sequence, ? exactly one character; case-sensitive.
+    const like = (key: string) => patterns.some(p => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(key));
+    for (const key of ['keyward:access:abc', 'KEYWARD:ACCESS:abc', 'Keyward:Access:abc', 'kEyWaRd:aCcEsS:x', 'keyward:value-source', 'keyward:access:']) {
+      expect({ key, denied: like(key) }).toEqual({ key, denied: true });
+    }
+    for (const key of ['team', 'Name', 'aws:cloudformation:stack-name', 'keyward', 'project:abc']) {
+      expect({ key, denied: like(key) }).toEqual({ key, denied: false });
+    }
+    expect(deny.Action).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource']);
+  });
+
+  describe('cdk-nag', () => {
+    function nag(build: (stack: Stack) => void): string[] {
+      const app = new App();
+      const stack = newStack('Nag', app);
+      build(stack);
+      app.synth(); // aspects (where Keyward acknowledges) run at synthesis, before validation plugins
+      return new AwsSolutionsChecks().validateScope(app).violations
+        .filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))
+        .flatMap(v => v.violatingResources.map(r => `${r.constructPath} ${v.ruleName}`));
+    }
+
+    test('the secret:* resources of tag-matched statements are acknowledged finding by finding, with a reason', () => {
+      const app = new App();
+      const stack = newStack('Nag', app);
+      const s = new Secret(stack, 'S', {
+        rotation: NO_ROTATION,
+        replicas: [{ region: 'eu-central-1', encryptionKey: SecretsKey.fromKeyArn(stack, 'RK', 'arn:aws:kms:eu-central-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }],
+      });
+      const r = role(stack, 'R');
+      s.grantRead(r);
+      app.synth();
+      const acks = WorkloadPolicy.of(r).node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map(m => m.data);
+      expect(acks.flatMap(a => Object.keys(a)).map(k => k.replace(/^Annotation::/, '')).sort()).toEqual([
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-central-1:111111111111:secret:*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+      ]);
+      for (const a of acks) {
+        expect(Object.values<string>(a)[0]).toMatch(/secretsmanager:ResourceTag.*denies/);
+      }
+      expect(new AwsSolutionsChecks().validateScope(app).violations.filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    });
+
+    test('env-agnostic stack: the acknowledged ids follow the pseudo parameters', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Agnostic');
+      new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(role(stack, 'R'));
+      app.synth();
+      expect(new AwsSolutionsChecks().validateScope(app).violations.filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    });
+
+    test('a rotation function: GetRandomPassword\'s required "*" is acknowledged on its workload policy only', () => {
+      const findings = nag(stack => {
+        const fn = new lambda.Function(stack, 'Rotator', {
+          runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
+        });
+        new Secret(stack, 'S', { rotation: SecretRotation.lambda(fn) });
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
+      });
+      expect(findings).toEqual(['Nag/Rotator/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);
+    });
+
+    test('other wildcards are still reported: a direct key grant in the same policy, secret:* in the role\'s own policy', () => {
+      const findings = nag(stack => {
+        const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+        const r = role(stack, 'R');
+        s.grantRead(r);
+        new SecretsKey(stack, 'Key').grantEncryptDecrypt(r);
+        r.addToPolicy(new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`arn:${stack.partition}:secretsmanager:eu-west-1:111111111111:secret:*`],
+        }));
+      });
+      expect(findings.sort()).toEqual([
+        'Nag/R/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+        'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      ]);
+    });
   });
 
   describe('errors', () => {

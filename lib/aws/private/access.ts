@@ -10,6 +10,15 @@ export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsman
 export const SECRET_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
 export const ACCESS_TAG_PREFIX = 'keyward:access:';
 
+/**
+ * Tag keys a workload must never set or remove. IAM matches the tag key of a `ResourceTag/<key>` condition without
+ * regard to case, while Secrets Manager tag keys are case-sensitive: `KEYWARD:Access:<id>` would satisfy the read
+ * condition on `keyward:access:<id>`. `StringLike` is case-sensitive and has no ignore-case form, so besides
+ * `keyward:*` the deny covers every key shaped like `<7 characters>:<6 characters>:…` — all spellings of
+ * `keyward:access:…` (and, as a side effect, other keys of that exact shape).
+ */
+export const DENIED_TAG_KEYS = ['keyward:*', '???????:??????:*'];
+
 /** Where secrets live: one `arn:<partition>:secretsmanager:<region>:<account>:secret:*` pattern. */
 export interface SecretScope {
   readonly partition: string;
