@@ -10,7 +10,12 @@ interface CorpusEntry {
   readonly text?: boolean;
 }
 
-const corpus: { mustFlag: CorpusEntry[]; mustNotFlag: CorpusEntry[] } = JSON.parse(
+interface Corpus {
+  readonly mustFlag: CorpusEntry[];
+  readonly mustNotFlag: CorpusEntry[];
+}
+
+const corpus: Corpus & { heldOut: Corpus } = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'guard', 'corpus.json'), 'utf-8'),
 );
 
@@ -24,19 +29,33 @@ describe('detection corpus', () => {
     expect(corpus.mustNotFlag.length).toBeGreaterThanOrEqual(100);
   });
 
-  test('recall >= 0.97 and false-positive rate <= 0.02', () => {
-    const missed = corpus.mustFlag.filter((e) => !flagged(e));
-    const falsePositives = corpus.mustNotFlag.filter((e) => flagged(e));
-    const recall = 1 - missed.length / corpus.mustFlag.length;
-    const fpr = falsePositives.length / corpus.mustNotFlag.length;
+  function measure(label: string, c: Corpus): { recall: number; fpr: number } {
+    const missed = c.mustFlag.filter((e) => !flagged(e));
+    const falsePositives = c.mustNotFlag.filter((e) => flagged(e));
+    const recall = 1 - missed.length / c.mustFlag.length;
+    const fpr = falsePositives.length / c.mustNotFlag.length;
     console.log(
-      `detection corpus: recall ${recall.toFixed(3)} (${corpus.mustFlag.length - missed.length}/${corpus.mustFlag.length}), ` +
-        `false-positive rate ${fpr.toFixed(3)} (${falsePositives.length}/${corpus.mustNotFlag.length})` +
+      `${label}: recall ${recall.toFixed(3)} (${c.mustFlag.length - missed.length}/${c.mustFlag.length}), ` +
+        `false-positive rate ${fpr.toFixed(3)} (${falsePositives.length}/${c.mustNotFlag.length})` +
         (missed.length ? `\n  missed: ${missed.map((e) => `${e.context}${e.name ? ` [${e.name}]` : ''}`).join('; ')}` : '') +
         (falsePositives.length ? `\n  false positives: ${falsePositives.map((e) => `${e.context}${e.name ? ` [${e.name}]` : ''}`).join('; ')}` : ''),
     );
+    return { recall, fpr };
+  }
+
+  test('recall >= 0.97 and false-positive rate <= 0.02 on the main corpus', () => {
+    const { recall, fpr } = measure('detection corpus', corpus);
     expect(recall).toBeGreaterThanOrEqual(0.97);
     expect(fpr).toBeLessThanOrEqual(0.02);
+  });
+
+  // The main corpus was used while tuning the detector; the held-out set was written afterwards and the detector was
+  // not changed for it, so its numbers are the honest estimate. Smaller set, looser bounds.
+  test('recall >= 0.9 and false-positive rate <= 0.1 on the held-out set', () => {
+    const { recall, fpr } = measure('held-out set', corpus.heldOut);
+    expect(corpus.heldOut.mustFlag.length + corpus.heldOut.mustNotFlag.length).toBeGreaterThanOrEqual(40);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+    expect(fpr).toBeLessThanOrEqual(0.1);
   });
 });
 
