@@ -35,13 +35,17 @@ export interface Detection {
 // Name parts that make a key secret-like. Matched on the lower-cased name with separators removed.
 const SECRET_NAME = /(?:password|passwd|passphrase|pwd|secret|token|apikey|accesskey|privatekey|clientsecret|credential|signingkey|encryptionkey|masterkey|sessionkey|authkey|webhookurl|connectionstring|connstr|dsn|bearer|cookiesecret|salt|pepper)/;
 // Suffixes that say the value is a pointer to or a property of a secret, not the secret: DB_PASSWORD_ARN, TOKEN_URL, ...
-const NON_VALUE_SUFFIX = /(?:arn|arns|name|names|id|ids|path|paths|file|files|url(?<!webhookurl)|uri|endpoint|region|ttl|length|len|minlength|maxlength|policy|policies|rotation|rotationdays|param|parameter|parameters|header|type|enabled|disabled|version|versionstage|stage|field|key(?:id|name)|prefix|suffix|template|excludecharacters|excludepunctuation|generatestringkey|requireeachincludedtype|validity|expiry|expiration|expiresin|timeout|count|size|format|location|source|provider|mode|algorithm|alias|duration|period|required|hint|description|label|ref|reference|class|classification|owner|team|kind|scope|tier|port|host|stdin)$/;
+const NON_VALUE_SUFFIX = /(?:arn|arns|name|names|id|ids|path|paths|file|files|url(?<!webhookurl)|uri|endpoint|region|ttl|length|len|minlength|maxlength|policy|policies|rotation|rotationdays|param|parameter|parameters|header|type|enabled|disabled|version|versionstage|stage|field|key(?:id|name)|prefix|suffix|template|excludecharacters|excludepunctuation|generatestringkey|requireeachincludedtype|validity|expiry|expiration|expiresin|timeout|count|size|format|location|source|provider|mode|algorithm|alias|duration|period|required|hint|description|label|ref|reference|class|classification|owner|team|kind|scope|tier|port|host|stdin|level)$/;
 // Keys whose name contains "secret"/"token" but that never hold a secret value.
 const NON_SECRET_NAMES = /^(?:nextToken|tokenType|passwordPolicy|passwordReset|secretsmanager|clientSecretSetting|tokenEndpoint|secretString(?:Template)?|generateSecretString|usernameSecretKey|excludeCharacters)$/i;
 
+// Words that contain "secret"/"token" but name a service or a feature, not a value: IAM condition keys
+// (`secretsmanager:ResourceTag/...`), the Lambda Parameters and Secrets extension's settings.
+const SERVICE_WORDS = /secretsmanager|parameterssecretsextension|secretsextension|sessiontokenservice/g;
+
 /** Normalise a key for name matching: `DB_PASSWORD` / `dbPassword` / `db-password` → `dbpassword`. */
 function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(SERVICE_WORDS, '');
 }
 
 /** True when a key name suggests its value is a secret (and not the ARN, name, path or length of one). */
@@ -179,7 +183,7 @@ export function detectSecret(value: string, name?: string): Detection | undefine
 
 // `NAME=value`, `NAME: value`, `export NAME="value"`, `--name value`, `"name": "value"` inside scripts and documents.
 // The prefix is a look-behind so that a value can itself start the next assignment (`-u root --password x`).
-const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(?:export\s+|set\s+|ENV\s+)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:|[ \t])[ \t]*["']?([^\s'";&|,)}]+)/gm;
+const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(?:export\s+|set\s+|ENV\s+)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:|[ \t])[ \t]*(["']?)([^\s'";&|,)}]+)/gm;
 
 /**
  * Detect every secret in free text (user data scripts, buildspecs, JSON documents): known formats anywhere, and
@@ -190,7 +194,7 @@ export function detectSecretsInText(text: string): Detection[] {
   const seen = new Set(out.map((d) => d.secret));
   const re = new RegExp(ASSIGNMENT.source, ASSIGNMENT.flags);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const [whole, name, value] = m;
+    const [whole, name, quote, value] = m;
     // Resume at the value: it may be the name of the next assignment.
     re.lastIndex = m.index + whole.length - value.length;
     if (seen.has(value) || !isSecretLikeName(name) || !isLiteralValue(value)) {
@@ -198,6 +202,10 @@ export function detectSecretsInText(text: string): Detection[] {
     }
     // A flag followed by another flag or a shell word is not a value (`--password-stdin`, `--token $(...)`).
     if (value.startsWith('-') || value.startsWith('$')) {
+      continue;
+    }
+    // Unquoted code in inline sources reads a value rather than holding one: `token: process.env.AWS_SESSION_TOKEN`.
+    if (!quote && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[.*|\(.*)+$/.test(value)) {
       continue;
     }
     seen.add(value);

@@ -1,7 +1,10 @@
 import { GuardRule, TfBlock } from '../../private/rule';
 
-/** Terraform types that hold secret material (or make it readable): destroying them loses it. */
-export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_kv_secret_backend_v2', 'vault_transit_secret_backend_key'];
+/**
+ * Terraform types that hold secret material: destroying them loses it. (vault_kv_secret_backend_v2 is only the KV
+ * engine's settings; destroying it resets them and loses no data, so it is not required to be protected.)
+ */
+export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_transit_secret_backend_key'];
 
 /** Secret stores without prevent_destroy are destroyed by `terraform destroy` or by a refactor that drops them. */
 export const preventDestroy: GuardRule<TfBlock> = {
