@@ -150,7 +150,10 @@ export class Secret extends SecretBase {
     return new ImportedSecret(scope, id, { arn: secretPartialArn, complete: false }, options);
   }
 
-  /** Import a secret of this stack's account and region by name; IAM statements use `<arn>-??????`. */
+  /**
+   * Import a secret of this stack's account and region by name; IAM statements use `<arn>-??????`. A name ending in
+   * `-` + 6 characters cannot be referenced by partial ARN: import such a secret with `fromSecretCompleteArn`.
+   */
   public static fromSecretName(scope: Construct, id: string, secretName: string, options: ImportedSecretOptions = {}): ISecret {
     return new ImportedSecret(scope, id, { name: secretName }, options);
   }
@@ -486,8 +489,13 @@ class ImportedSecret extends SecretBase {
       if (Token.isUnresolved(spec.name)) {
         fail(this, 'secret-name', 'an imported secret name must be a concrete string');
       }
-      // A name that ends like a suffix is fine here: `<name>-??????` still matches only that secret.
-      failOnProblems(this, 'secret-name', secretNameProblems(spec.name).filter(p => !p.includes('partial-ARN')));
+      // A name ending in "-" + 6 characters is rejected too: IAM's `<name>-??????` would match only that secret, but the
+      // partial ARN this import hands to workloads (Lambda variable, ECS valueFrom) would be read by Secrets Manager as
+      // the complete ARN of a secret named without those 7 characters.
+      const problems = secretNameProblems(spec.name);
+      failOnProblems(this, 'secret-name', problems.some(p => p.includes('partial-ARN'))
+        ? [...problems, 'import it with Secret.fromSecretCompleteArn instead']
+        : problems);
       this.secretArn = `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${spec.name}`;
       this.secretArnForPolicies = `${this.secretArn}-??????`;
       this.scope = { partition: stack.partition, region: stack.region, account: stack.account };

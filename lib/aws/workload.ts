@@ -16,7 +16,8 @@ export interface LambdaSecretOptions {
    */
   readonly environmentVariable?: string;
   /**
-   * The AWS Parameters and Secrets Lambda Extension layer (and its settings) to add.
+   * The AWS Parameters and Secrets Lambda Extension layer (and its settings) to add, on the first secret wired into
+   * the function. A function created with `paramsAndSecrets` keeps its own layer and settings.
    * @default - version 1.0.103 with its cache enabled
    */
   readonly extension?: lambda.ParamsAndSecretsLayerVersion;
@@ -56,7 +57,8 @@ export interface RoleSecretOptions {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const withExtension = new WeakSet<IConstruct>();
+/** Per function or container: the variables Keyward set and the secret each holds, so none is silently overwritten. */
+const claimedVariables = new WeakMap<IConstruct, Map<string, ISecret>>();
 
 /**
  * One call wires a secret into a consumer with least privilege and no plaintext. Every wiring grants read through
@@ -77,11 +79,17 @@ export class Workload {
     if (!ENV_NAME.test(variable)) {
       fail(fn, 'environment-variable', `environment variable name "${variable}" is not a valid name`);
     }
+    // A function created with `paramsAndSecrets` already has the layer (aws-cdk-lib's child "ParamsAndSecretsLayer").
+    const hasLayer = claimedVariables.has(fn) || fn.node.tryFindChild('ParamsAndSecretsLayer') !== undefined;
+    if (options.extension !== undefined && hasLayer) {
+      fail(fn, 'lambda-extension', 'the function already has the Parameters and Secrets extension (its paramsAndSecrets prop, or an earlier '
+        + 'Workload.lambdaFunction call); give extension only on the first secret wired into a function without it');
+    }
+    checkVariables(fn, [variable], secret, true);
     WorkloadPolicy.of(fn, { workloadName: options.workloadName });
     const grant = secret.grantRead(fn);
     fn.addEnvironment(variable, secret.secretArn);
-    if (!withExtension.has(fn)) {
-      withExtension.add(fn);
+    if (!hasLayer) {
       const extension = options.extension ?? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
         cacheEnabled: true,
       });
@@ -91,6 +99,7 @@ export class Workload {
         fn.addEnvironment(k, String(v));
       }
     }
+    recordVariables(fn, [variable], secret);
     grant.applyBefore(fn);
     return grant;
   }
@@ -110,13 +119,16 @@ export class Workload {
         fail(container, 'environment-variable', `environment variable name "${v}" is not a valid name`);
       }
     }
+    for (const field of Object.values(fields)) {
+      if (Token.isUnresolved(field) || field.length === 0 || field.includes(':')) {
+        fail(container, 'json-field', `JSON field "${field}" must be a concrete name without ":"`);
+      }
+    }
+    checkVariables(container, variables, secret, false);
     const role = container.taskDefinition.obtainExecutionRole();
     WorkloadPolicy.of(role, { workloadName: options.workloadName });
     const grant = secret.grantRead(role);
     const add = (name: string, field?: string) => {
-      if (field !== undefined && (Token.isUnresolved(field) || field.length === 0 || field.includes(':'))) {
-        fail(container, 'json-field', `JSON field "${field}" must be a concrete name without ":"`);
-      }
       container.addSecret(name, {
         arn: field ? `${secret.secretArn}:${field}::` : secret.secretArn,
         hasField: field !== undefined,
@@ -130,6 +142,7 @@ export class Workload {
     for (const [variable, field] of Object.entries(fields)) {
       add(variable, field);
     }
+    recordVariables(container, variables, secret);
     grant.applyBefore(container.taskDefinition);
     return grant;
   }
@@ -143,6 +156,28 @@ export class Workload {
   private constructor() {
     // static only
   }
+}
+
+/**
+ * Throw when one of `variables` of `consumer` already holds another secret — or, unless `sameSecretAgain`, is set at
+ * all (ECS rejects a variable injected twice). Checked before anything is changed.
+ */
+function checkVariables(consumer: IConstruct, variables: string[], secret: ISecret, sameSecretAgain: boolean): void {
+  const claimed = claimedVariables.get(consumer);
+  variables.forEach((v, i) => {
+    const holder = claimed?.get(v);
+    if (variables.indexOf(v) !== i || (holder !== undefined && (holder !== secret || !sameSecretAgain))) {
+      fail(consumer, 'environment-variable', `environment variable ${v} already holds ${holder === undefined ? 'a secret' : `the secret ${holder.node.path}`}; `
+        + 'give each secret its own variable');
+    }
+  });
+}
+
+/** Remember which secret each of `variables` of `consumer` holds. */
+function recordVariables(consumer: IConstruct, variables: string[], secret: ISecret): void {
+  const claimed = claimedVariables.get(consumer) ?? new Map<string, ISecret>();
+  variables.forEach(v => claimed.set(v, secret));
+  claimedVariables.set(consumer, claimed);
 }
 
 function upperSnake(id: string): string {

@@ -214,6 +214,7 @@ describe('Secret', () => {
       expectKeywardError(() => Secret.fromSecretPartialArn(newStack(), 'I', complete), 'Svc/I', 'secret-arn', /cannot be told apart/);
       expectKeywardError(() => Secret.fromSecretPartialArn(newStack(), 'I', 'arn:aws:s3:::x'), 'Svc/I', 'secret-arn');
       expectKeywardError(() => Secret.fromSecretName(newStack(), 'I', 'bad name'), 'Svc/I', 'secret-name');
+      expectKeywardError(() => Secret.fromSecretName(newStack(), 'I', 'shared/db-AbC123'), 'Svc/I', 'secret-name', /partial-ARN.*fromSecretCompleteArn/);
       const stack = newStack();
       const s = Secret.fromSecretName(stack, 'I', 'shared/db');
       expectKeywardError(() => s.grantRead(role(stack)), 'Svc/I', 'imported-secret-key', /awsManagedKey/);

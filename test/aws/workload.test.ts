@@ -1,7 +1,9 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { Secret, SecretContent, SecretRotation, Workload } from '../../lib/aws';
 import { expectKeywardError, newStack } from './util';
 
@@ -38,6 +40,38 @@ describe('Workload', () => {
     t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
   });
 
+  test('Lambda: every documented extension setting, one layer however many secrets, the same wiring twice is harmless', () => {
+    const stack = newStack();
+    const db = new Secret(stack, 'Db', { rotation: NO_ROTATION });
+    const f = fn(stack);
+    Workload.lambdaFunction(f, db);
+    Workload.lambdaFunction(f, db);
+    Workload.lambdaFunction(f, new Secret(stack, 'Other', { rotation: NO_ROTATION }));
+    const fnJson = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    expect(fnJson.Properties.Layers).toHaveLength(1);
+    expect(Object.keys(fnJson.Properties.Environment.Variables).sort()).toEqual([
+      'DB_SECRET_ARN', 'OTHER_SECRET_ARN',
+      'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED', 'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE', 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+      'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL', 'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
+      'SECRETS_MANAGER_TIMEOUT_MILLIS', 'SECRETS_MANAGER_TTL', 'SSM_PARAMETER_STORE_TIMEOUT_MILLIS', 'SSM_PARAMETER_STORE_TTL',
+    ]);
+  });
+
+  test('Lambda: a function created with paramsAndSecrets keeps its own layer and settings', () => {
+    const stack = newStack();
+    const f = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { secretsManagerTtl: Duration.seconds(60) }),
+    });
+    const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+    Workload.lambdaFunction(f, s);
+    const props = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Properties;
+    expect(props.Layers).toHaveLength(1);
+    expect(props.Environment.Variables.SECRETS_MANAGER_TTL).toBe('60');
+    const ext = lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103);
+    expectKeywardError(() => Workload.lambdaFunction(f, new Secret(stack, 'T', { rotation: NO_ROTATION }), { extension: ext }), 'Svc/Fn', 'lambda-extension');
+  });
+
   test('ECS: native secrets injection per JSON field and whole value, grant on the execution role', () => {
     const stack = newStack();
     const db = new Secret(stack, 'Db', { content: SecretContent.generatedJson({ username: 'app' }, 'password'), rotation: NO_ROTATION });
@@ -56,6 +90,8 @@ describe('Workload', () => {
         Environment: Match.absent(),
       })],
     });
+    // ECS reads `secrets` with the execution role at task start; the task role (the app's own) gets nothing.
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^TaskExecutionRole') }] });
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
@@ -78,5 +114,25 @@ describe('Workload', () => {
     expectKeywardError(() => Workload.ecsContainer(c, s), 'Svc/Task/app', 'environment-variable', /where should ECS inject/);
     expectKeywardError(() => Workload.ecsContainer(c, s, { fields: { 'A-B': 'x' } }), 'Svc/Task/app', 'environment-variable');
     expectKeywardError(() => Workload.ecsContainer(c, s, { fields: { A: 'x:y' } }), 'Svc/Task/app', 'json-field');
+  });
+
+  test('errors: a variable never silently changes secret', () => {
+    const stack = newStack();
+    // Two secrets with the same construct id in different scopes: the same default variable name.
+    const a = new Secret(new Construct(stack, 'Orders'), 'Db', { rotation: NO_ROTATION });
+    const b = new Secret(new Construct(stack, 'Billing'), 'Db', { rotation: NO_ROTATION });
+    const f = fn(stack);
+    Workload.lambdaFunction(f, a);
+    expectKeywardError(() => Workload.lambdaFunction(f, b), 'Svc/Fn', 'environment-variable', /DB_SECRET_ARN already holds the secret Svc\/Orders\/Db/);
+    Workload.lambdaFunction(f, b, { environmentVariable: 'BILLING_DB_SECRET_ARN' });
+
+    const task = new ecs.FargateTaskDefinition(stack, 'Task');
+    const c = task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('busybox') });
+    Workload.ecsContainer(c, a, { fields: { DB_PASSWORD: 'password' } });
+    expectKeywardError(() => Workload.ecsContainer(c, b, { fields: { DB_PASSWORD: 'password' } }), 'Svc/Task/app', 'environment-variable');
+    expectKeywardError(() => Workload.ecsContainer(c, a, { fields: { DB_PASSWORD: 'password' } }), 'Svc/Task/app', 'environment-variable');
+    expectKeywardError(() => Workload.ecsContainer(c, a, { environmentVariable: 'X', fields: { X: 'password' } }), 'Svc/Task/app', 'environment-variable');
+    const defs = Object.values<any>(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+    expect(defs[0].Secrets.map((x: any) => x.Name)).toEqual(['DB_PASSWORD']);
   });
 });
