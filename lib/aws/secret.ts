@@ -10,7 +10,7 @@ import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
-import { ACCESS_TAG_PREFIX, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
+import { ACCESS_TAG_PREFIX, secretActions, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
@@ -349,7 +349,7 @@ export class Secret extends SecretBase {
 
   /** @internal */
   protected _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
-    const actions = action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
+    const actions = secretActions(action);
     const stack = Stack.of(this);
     const foreign = crossAccountPrincipal(grantee, stack.account, this);
     if (foreign) {
@@ -381,7 +381,7 @@ export class Secret extends SecretBase {
 
   private grantCrossAccount(grantee: iam.IGrantable, arn: string, account: string, action: 'read' | 'write'): KeywardGrant {
     const stack = Stack.of(this);
-    const actions = action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
+    const actions = secretActions(action);
     const sidSuffix = `${account}${this.crossAccountStatements.length}`;
     const secretStatement = new iam.PolicyStatement({
       sid: `KeywardCrossAccount${action === 'read' ? 'Read' : 'Write'}${sidSuffix}`,
@@ -389,10 +389,6 @@ export class Secret extends SecretBase {
       actions,
       resources: ['*'],
     });
-    this.crossAccountStatements.push(secretStatement);
-    if (!this.allowedAccounts.includes(account)) {
-      this.allowedAccounts.push(account);
-    }
     const keyStatement = new iam.PolicyStatement({
       sid: `KeywardCrossAccount${action === 'read' ? 'Decrypt' : 'Encrypt'}${Token.isUnresolved(this.node.addr) ? '' : this.node.addr.slice(0, 10)}${sidSuffix}`,
       principals: [new iam.ArnPrincipal(arn)],
@@ -406,7 +402,12 @@ export class Secret extends SecretBase {
     if (!(this.encryptionKey instanceof SecretsKeyBase)) {
       fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
     }
+    // The key first: it throws for an imported key, and then the resource policy must not have changed either.
     this.encryptionKey._addCrossAccountStatement(keyStatement, `grant ${arn} ${action} on this secret`);
+    this.crossAccountStatements.push(secretStatement);
+    if (!this.allowedAccounts.includes(account)) {
+      this.allowedAccounts.push(account);
+    }
     return new KeywardGrant({
       principal: grantee.grantPrincipal,
       actions,
@@ -525,7 +526,7 @@ class ImportedSecret extends SecretBase {
     }
     return new KeywardGrant({
       principal: grantee.grantPrincipal,
-      actions: action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS,
+      actions: secretActions(action),
       resourceArns: [this.secretArnForPolicies],
       policy,
       statementIds,

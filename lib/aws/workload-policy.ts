@@ -2,7 +2,7 @@ import { Aspects, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { fail, KeywardValidationError } from '../core/errors';
-import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, secretActions, SecretScope } from './private/access';
 import { nagFindingResource } from './private/nag';
 
 /** Options for {@link WorkloadPolicy.of}. */
@@ -209,7 +209,7 @@ export class WorkloadPolicy extends Construct {
         statements.push({
           Sid: this.sidFor(tagId, action),
           Effect: 'Allow',
-          Action: action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS,
+          Action: secretActions(action),
           Resource: single(resources),
           Condition: {
             StringEquals: { [`secretsmanager:ResourceTag/${ACCESS_TAG_PREFIX}${tagId}`]: single(action === 'read' ? access.readValues : access.writeValues) },

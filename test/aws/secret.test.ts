@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -154,6 +157,10 @@ describe('Secret', () => {
       rotation: NO_ROTATION,
     });
     expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Svc/K', 'imported-key');
+    // Nothing half-done: the resource policy neither allows the role nor its account.
+    const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'))[0].Properties.ResourcePolicy.Statement;
+    expect(statements.map((x: any) => x.Sid)).toEqual(['KeywardDenyOutsideAccounts']);
+    expect(statements[0].Condition.StringNotEquals['aws:PrincipalAccount']).toBe(ACCOUNT);
   });
 
   test('env-agnostic stack + principal with a concrete account cannot be decided', () => {
@@ -255,6 +262,18 @@ describe('Secret', () => {
       const stack = newStack();
       new Secret(stack, 'Undecided');
       expect(() => Template.fromStack(stack)).toThrow(/Svc\/Undecided: secret has no rotation decision.*\[keyward:rotation-decision\]/);
+    });
+    test('nothing half-synthesized: a failed Keyward validation writes no template, not even for the valid stacks', () => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-synth-'));
+      try {
+        const app = new App({ outdir });
+        new Secret(newStack('Valid', app), 'S', { rotation: NO_ROTATION });
+        new Secret(newStack('Invalid', app), 'Undecided');
+        expect(() => app.synth()).toThrow(/Invalid\/Undecided: .*\[keyward:rotation-decision\]/);
+        expect(fs.readdirSync(outdir).filter(f => f.endsWith('.json'))).toEqual([]);
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -10,6 +10,11 @@ export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsman
 export const SECRET_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
 export const ACCESS_TAG_PREFIX = 'keyward:access:';
 
+/** The secret actions of a read or write grant. */
+export function secretActions(action: 'read' | 'write'): string[] {
+  return action === 'read' ? SECRET_READ_ACTIONS : SECRET_WRITE_ACTIONS;
+}
+
 /**
  * Tag keys a workload must never set or remove. IAM matches the tag key of a `ResourceTag/<key>` condition without
  * regard to case, while Secrets Manager tag keys are case-sensitive: `KEYWARD:Access:<id>` would satisfy the read

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
 
 /** Whether a SecretValue holds a literal rather than a reference resolved at deploy time. */
-export function isPlaintextSecretValue(value: SecretValue): boolean {
+function isPlaintextSecretValue(value: SecretValue): boolean {
   const raw = (value as unknown as { rawValue?: unknown }).rawValue;
   return !containsToken(raw);
 }
