@@ -26,6 +26,7 @@ import {
   TransitKey,
   VaultStack,
 } from '../lib/vault';
+import { TerraformGuard } from '../lib/guard';
 
 /** Knobs for the example; the defaults are the real app. Tests point the auth backends at local test issuers. */
 export interface VaultAppOptions {
@@ -128,5 +129,7 @@ export function buildVaultApp(scope: Construct, options: VaultAppOptions = {}): 
 if (require.main === module) {
   const app = new App({ outdir: 'cdktf.out' });
   buildVaultApp(app);
+  // Fail synth on any plaintext value or unprotected secret material anywhere in the app's Terraform JSON.
+  TerraformGuard.applyTo(app);
   app.synth();
 }
