@@ -71,7 +71,7 @@ export interface SecretProps {
    */
   readonly content?: SecretContent;
   /**
-   * The rotation decision. Required before synthesis: give it here or with `setRotation`.
+   * The rotation decision. Required before synthesis: give it here or with `decideRotation`.
    * @default - none: synthesis fails until a decision is made
    */
   readonly rotation?: SecretRotation;
@@ -160,7 +160,8 @@ export class Secret extends SecretBase {
 
   public readonly secretArn: string;
   public readonly secretArnForPolicies: string;
-  public readonly encryptionKey: ISecretsKey;
+  /** The key that encrypts the secret (always set: the given key or the stack's Keyward default key). */
+  public readonly encryptionKey?: ISecretsKey;
   public readonly keywardOwned = true;
   /** The secret name, if given. */
   public readonly secretName?: string;
@@ -170,6 +171,8 @@ export class Secret extends SecretBase {
   public readonly resourcePolicy: secretsmanager.CfnResourcePolicy;
   /** The replicas. */
   public readonly replicas: SecretReplica[];
+  /** `encryptionKey`, typed as set (jsii keeps an overridden property optional). */
+  private readonly key: ISecretsKey;
   private rotation?: SecretRotation;
   private readonly accessTags = new Map<string, { read: boolean; write: boolean }>();
   private readonly groupTags = new Set<string>();
@@ -207,7 +210,8 @@ export class Secret extends SecretBase {
     this.replicas = props.replicas ?? [];
     this.validateReplicas(stack);
 
-    this.encryptionKey = props.encryptionKey ?? SecretsKey._defaultFor(this);
+    this.key = props.encryptionKey ?? SecretsKey._defaultFor(this);
+    this.encryptionKey = this.key;
     const content = props.content ?? SecretContent.generated();
     const bound = content._bind(this);
     const description = [props.description, bound.note].filter(d => d !== undefined).join(' ') || undefined;
@@ -215,7 +219,7 @@ export class Secret extends SecretBase {
     this.resource = new secretsmanager.CfnSecret(this, 'Resource', {
       name: props.secretName,
       description,
-      kmsKeyId: this.encryptionKey.keyArn,
+      kmsKeyId: this.key.keyArn,
       generateSecretString: bound.generateSecretString,
       secretString: bound.secretString,
       replicaRegions: this.replicas.length > 0
@@ -240,7 +244,7 @@ export class Secret extends SecretBase {
     });
 
     if (props.rotation) {
-      this.setRotation(props.rotation);
+      this.decideRotation(props.rotation);
     }
     this.node.addValidation({
       validate: () => {
@@ -259,7 +263,7 @@ export class Secret extends SecretBase {
   }
 
   /** Set the rotation decision (once). */
-  public setRotation(rotation: SecretRotation): void {
+  public decideRotation(rotation: SecretRotation): void {
     if (this.rotation) {
       fail(this, 'rotation-decision', 'the rotation decision is already set');
     }
@@ -321,7 +325,7 @@ export class Secret extends SecretBase {
     if (!this.shim) {
       this.shim = secretsmanager.Secret.fromSecretAttributes(this, 'AsSecretsManagerSecret', {
         secretCompleteArn: this.resource.ref,
-        encryptionKey: this.encryptionKey.key,
+        encryptionKey: this.key.key,
       });
     }
     return this.shim;
@@ -335,7 +339,7 @@ export class Secret extends SecretBase {
 
   /** @internal The keys of the secret and its replicas. */
   public _keyArns(): string[] {
-    return [this.encryptionKey.keyArn, ...this.replicas.map(r => r.encryptionKey.keyArn)];
+    return [this.key.keyArn, ...this.replicas.map(r => r.encryptionKey.keyArn)];
   }
 
   /** @internal Tag the secret as a member of a group. */
@@ -399,11 +403,11 @@ export class Secret extends SecretBase {
         StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:*` },
       },
     });
-    if (!(this.encryptionKey instanceof SecretsKeyBase)) {
+    if (!(this.key instanceof SecretsKeyBase)) {
       fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
     }
     // The key first: it throws for an imported key, and then the resource policy must not have changed either.
-    this.encryptionKey._addCrossAccountStatement(keyStatement, `grant ${arn} ${action} on this secret`);
+    this.key._addCrossAccountStatement(keyStatement, `grant ${arn} ${action} on this secret`);
     this.crossAccountStatements.push(secretStatement);
     if (!this.allowedAccounts.includes(account)) {
       this.allowedAccounts.push(account);

@@ -82,12 +82,12 @@ describe('SecretRotation', () => {
     });
     test('rotation decided twice', () => {
       const s = new Secret(newStack(), 'S', { rotation: SecretRotation.none('fixture secret that is never deployed') });
-      expectKeywardError(() => s.setRotation(SecretRotation.none('fixture secret that is never deployed')), 'Svc/S', 'rotation-decision');
+      expectKeywardError(() => s.decideRotation(SecretRotation.none('fixture secret that is never deployed')), 'Svc/S', 'rotation-decision');
     });
-    test('no decision is a synth error; setRotation later fixes it', () => {
+    test('no decision is a synth error; decideRotation later fixes it', () => {
       const stack = newStack();
       const s = new Secret(stack, 'S');
-      s.setRotation(SecretRotation.none('fixture secret that is never deployed'));
+      s.decideRotation(SecretRotation.none('fixture secret that is never deployed'));
       expect(() => Template.fromStack(stack)).not.toThrow();
     });
   });
