@@ -379,7 +379,7 @@ export class Secret extends SecretBase {
       resourceArns: [this.secretArn],
       policy,
       statementIds,
-      resourceTag: { key: policy.accessTagKey, value: action },
+      resourceTag: { key: policy.accessTagKey, value },
     });
   }
 

@@ -109,6 +109,8 @@ describe('Secret', () => {
     const write = s2.grantWrite(r2);
     t = Template.fromStack(stack2);
     t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: write.resourceTag!.key, Value: 'read-write' }]) });
+    // Each grant reports the tag as it set it: the write grant merged into read-write.
+    expect([read.resourceTag?.value, write.resourceTag?.value]).toEqual(['read', 'read-write']);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
