@@ -15,8 +15,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { Secret, SecretContent, SecretRotation, SecretsKey, Workload } from '../lib/aws';
+import { AwsGuard } from '../lib/guard';
 
 /** Where the example deploys. Override with `-c account=... -c auditorAccount=...` etc. */
 export interface OrdersEnvironment {
@@ -243,5 +245,9 @@ export function buildApp(app: App = new App()): App {
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  const app = buildApp();
+  // Synthesis fails on a plaintext value or unretained secret material anywhere in the app (Keyward's guard), and on
+  // any cdk-nag finding that is not acknowledged with a reason.
+  Validations.of(app).addPlugins(new AwsGuard(), new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+  app.synth();
 }
