@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { JwtAuthBackend as JwtAuthBackendResource } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { fail } from '../core/errors';
-import { claimAuthPath, lifecycleFor, sharedBackend } from './private/auth';
+import { claimAuthPath, lifecycleFor, sharedBackend, trimPem } from './private/auth';
 
 /** Settings of a JWT/OIDC auth backend. */
 export interface JwtAuthBackendProps {
@@ -80,7 +80,8 @@ export class JwtAuthBackend extends Construct {
     if (sources.length > 1) {
       fail(this, 'jwt-validation-source', 'set only one of oidcDiscoveryUrl, jwksUrl and jwtValidationPubkeys');
     }
-    const pubkeys = props.jwtValidationPubkeys;
+    // Vault stores PEM keys without surrounding whitespace: trim them, or every plan shows a diff.
+    const pubkeys = props.jwtValidationPubkeys?.map(trimPem);
     if (pubkeys && (pubkeys.length === 0 || pubkeys.some((k) => !Token.isUnresolved(k) && !k.includes('-----BEGIN')))) {
       fail(this, 'jwt-validation-source', 'jwtValidationPubkeys must hold at least one PEM public key ("-----BEGIN PUBLIC KEY-----")');
     }

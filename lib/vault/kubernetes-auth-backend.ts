@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-import { claimAuthPath, lifecycleFor, sharedBackend } from './private/auth';
+import { claimAuthPath, lifecycleFor, sharedBackend, trimPem } from './private/auth';
 
 /** Settings of a Kubernetes auth backend. */
 export interface KubernetesAuthBackendProps {
@@ -81,8 +81,8 @@ export class KubernetesAuthBackend extends Construct {
       this.config = new KubernetesAuthBackendConfig(this, 'Config', {
         backend: this.resource.path,
         kubernetesHost: props.kubernetesHost,
-        kubernetesCaCert: props.kubernetesCaCert,
-        pemKeys: props.pemKeys,
+        kubernetesCaCert: props.kubernetesCaCert === undefined ? undefined : trimPem(props.kubernetesCaCert),
+        pemKeys: props.pemKeys?.map(trimPem),
         issuer: props.issuer,
         disableLocalCaJwt: props.disableLocalCaJwt,
       });

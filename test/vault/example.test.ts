@@ -81,7 +81,7 @@ describe('examples/vault-app.ts', () => {
     const { stack } = buildVaultApp(app, { stackName: 'it', jwt: { jwtValidationPubkeys: [pem], boundIssuer: 'https://issuer.test' }, kubernetes: { kubernetesHost: 'https://127.0.0.1:1' }, allowDestroy: true });
     const json = JSON.parse(Testing.synth(stack));
     const jwt: any = Object.values(json.resource.vault_jwt_auth_backend)[0];
-    expect(jwt).toMatchObject({ jwt_validation_pubkeys: [pem], bound_issuer: 'https://issuer.test', lifecycle: { prevent_destroy: false } });
+    expect(jwt).toMatchObject({ jwt_validation_pubkeys: [pem.trim()], bound_issuer: 'https://issuer.test', lifecycle: { prevent_destroy: false } });
     expect(jwt.oidc_discovery_url).toBeUndefined();
     expect(Object.values<any>(json.resource.vault_kubernetes_auth_backend_config)[0].kubernetes_host).toBe('https://127.0.0.1:1');
     expect(Object.values<any>(json.resource.vault_mount).every((m) => m.lifecycle.prevent_destroy === false)).toBe(true);

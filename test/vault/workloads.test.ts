@@ -57,7 +57,8 @@ describe('GitHub Actions / JWT workloads', () => {
     const backend = new JwtAuthBackend(stack, 'Test', { path: 'jwt-test', jwtValidationPubkeys: [PEM], boundIssuer: 'https://issuer.test' });
     new GitHubActionsWorkload(stack, 'Deploy', { backend, repository: 'acme/payments' });
     const out = Testing.synth(stack);
-    expect(out).toHaveResourceWithProperties(JwtAuthBackendResource, { path: 'jwt-test', jwt_validation_pubkeys: [PEM], bound_issuer: 'https://issuer.test' });
+    // Stored trimmed, as Vault keeps it: an untrimmed key would show a diff on every plan.
+    expect(out).toHaveResourceWithProperties(JwtAuthBackendResource, { path: 'jwt-test', jwt_validation_pubkeys: [PEM.trim()], bound_issuer: 'https://issuer.test' });
     const b = resources(stack, 'vault_jwt_auth_backend')[0];
     expect(b.oidc_discovery_url).toBeUndefined();
     expect(JwtAuthBackend.of(stack, 'jwt-test')).toBe(backend);
@@ -156,10 +157,12 @@ describe('AppRole workload', () => {
 describe('Kubernetes workload', () => {
   test('service accounts, namespaces and audience; backend config when a host is given', () => {
     const stack = newStack();
-    new KubernetesAuthBackend(stack, 'K8s', { kubernetesHost: 'https://127.0.0.1:6443', disableLocalCaJwt: true });
+    new KubernetesAuthBackend(stack, 'K8s', { kubernetesHost: 'https://127.0.0.1:6443', disableLocalCaJwt: true, kubernetesCaCert: `\n${PEM}`, pemKeys: [PEM] });
     new KubernetesWorkload(stack, 'Api', { serviceAccountNames: ['api'], namespaces: ['payments'] });
     const out = Testing.synth(stack);
-    expect(out).toHaveResourceWithProperties(KubernetesAuthBackendConfig, { kubernetes_host: 'https://127.0.0.1:6443', disable_local_ca_jwt: true });
+    expect(out).toHaveResourceWithProperties(KubernetesAuthBackendConfig, {
+      kubernetes_host: 'https://127.0.0.1:6443', disable_local_ca_jwt: true, kubernetes_ca_cert: PEM.trim(), pem_keys: [PEM.trim()],
+    });
     expect(out).toHaveResourceWithProperties(KubernetesAuthBackendRole, {
       role_name: 'stack-api', bound_service_account_names: ['api'], bound_service_account_namespaces: ['payments'], audience: 'vault', token_ttl: 900,
     });

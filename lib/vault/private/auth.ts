@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { fail, failOnProblems } from '../../core/errors';
 import { validateVaultPath } from '../../core/vault-names';
 import { claim, lookup } from './registry';
@@ -34,4 +34,9 @@ export function sharedBackend<T extends IConstruct>(
 /** A lifecycle block that prevents destroying, unless the caller opted out by name. */
 export function lifecycleFor(allowDestroy: boolean | undefined): { preventDestroy: boolean } {
   return { preventDestroy: allowDestroy !== true };
+}
+
+/** A PEM block as Vault stores it, without leading or trailing whitespace (else every plan shows a diff). */
+export function trimPem(pem: string): string {
+  return Token.isUnresolved(pem) ? pem : pem.trim();
 }
