@@ -10,22 +10,17 @@
  *  - moto's IAM evaluation is characterised by probes first; matrix cells it cannot evaluate are reported as such.
  */
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, ListAliasesCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
-import {
-  AttachRolePolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, PutUserPolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
-import {
-  CreateSecretCommand, DescribeSecretCommand, GetRandomPasswordCommand, GetResourcePolicyCommand,
-  GetSecretValueCommand, PutResourcePolicyCommand, SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { GetRoleCommand, ListAttachedRolePoliciesCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import * as fs from 'fs';
 import * as path from 'path';
-import { adaptForMoto, Adaptation, deployStack } from './support/cfn';
+import { createTemplateSecrets } from './support/cdk-assets';
+import { adaptForMoto, Adaptation, deployStack, resolveIntrinsics } from './support/cfn';
 import { engines } from './support/engines';
 import { Matrix, Outcome } from './support/matrix';
-import { Credentials, Moto, startMoto } from './support/moto';
+import { Moto, startMoto } from './support/moto';
+import { assumeRoleSm, createHarnessUser, harnessUserArn, MotoIamProbes, tryGetSecret } from './support/moto-iam';
 import { cdkTemplates } from './support/outputs';
 
 const TEMPLATE = 'KeywardExample-Orders.template.json';
@@ -48,58 +43,26 @@ let template: any;
 let adaptations: Adaptation[] = [];
 let resources: StackResourceSummary[] = [];
 const physical = new Map<string, string>();
-const secretArns = new Map<string, string>(); // logical id -> ARN
 const matrix = new Matrix('AWS (moto 5.2.5, IAM enforcement on): role x secret GetSecretValue, as observed');
 const probes = new Matrix('moto IAM engine probes (what its policy evaluation can and cannot see)');
 const notes: string[] = [];
 
-/** Resolves the intrinsics the example uses against the deployed stack; anything else is an error. */
-function resolve(value: any): any {  
-  if (Array.isArray(value)) return value.map(resolve);
-  if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Ref') {
-    const ref = value.Ref;
-    if (ref === 'AWS::Partition') return 'aws';
-    if (ref === 'AWS::Region') return REGION;
-    if (ref === 'AWS::AccountId') return ACCOUNT;
-    if (secretArns.has(ref)) return secretArns.get(ref);
-    if (physical.has(ref)) return physical.get(ref);
-    throw new Error(`cannot resolve Ref ${ref}`);
-  }
-  if (keys.length === 1 && keys[0] === 'Fn::Join') {
-    const [sep, parts] = value['Fn::Join'];
-    return resolve(parts).join(sep);
-  }
-  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
-    const [id, attr] = value['Fn::GetAtt'];
-    const type = template.Resources[id]?.Type;
-    if (attr === 'Arn' && type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${physical.get(id)}`;
-    if (attr === 'Arn' && type === 'AWS::IAM::Role') return `arn:aws:iam::${ACCOUNT}:role/${physical.get(id)}`;
-    throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr}`);
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
-}
+const PSEUDO: { [ref: string]: string } = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT };
 
-function httpStatus(e: unknown): number | undefined {
-  const err = e as { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
-  return err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
-}
-
-/** moto answers an IAM denial with HTTP 403 (its body is not always the service's JSON error shape). */
-function isDenied(e: unknown): boolean {
-  const name = (e as { name?: string }).name;
-  return name === 'AccessDeniedException' || name === 'AccessDenied' || httpStatus(e) === 403;
-}
-
-async function tryGet(sm: SecretsManagerClient, secretId: string): Promise<{ outcome: Outcome; evidence: string; value?: string }> {
-  try {
-    const r = await sm.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return { outcome: 'allowed', evidence: 'GetSecretValue 200', value: r.SecretString };
-  } catch (e) {
-    if (isDenied(e)) return { outcome: 'denied', evidence: `HTTP ${httpStatus(e)} (denied)` };
-    throw e;
-  }
+/**
+ * Resolves the intrinsics the example uses against the deployed stack and `secretArns` (logical id -> ARN of the
+ * secrets the harness created so far); anything else is an error.
+ */
+function resolve(value: unknown, secretArns: Map<string, string> = new Map()): any {  
+  return resolveIntrinsics(value, {
+    ref: (ref) => PSEUDO[ref] ?? secretArns.get(ref) ?? physical.get(ref),
+    getAtt: (id, attr) => {
+      const type = template.Resources[id]?.Type;
+      if (attr === 'Arn' && type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${physical.get(id)}`;
+      if (attr === 'Arn' && type === 'AWS::IAM::Role') return `arn:aws:iam::${ACCOUNT}:role/${physical.get(id)}`;
+      return undefined;
+    },
+  });
 }
 
 beforeAll(async () => {
@@ -127,31 +90,9 @@ beforeAll(async () => {
     await kms.send(new PutKeyPolicyCommand({ KeyId: physical.get(id), PolicyName: 'default', Policy: JSON.stringify(resolve(r.Properties.KeyPolicy)) }));
   }
   notes.push('each KMS key\'s own KeyPolicy was re-put through the KMS API (moto keeps CloudFormation key policies as objects and then fails DescribeKey)');
-  for (const [id, r] of Object.entries<any>(template.Resources)) {  
-    if (r.Type !== 'AWS::SecretsManager::Secret' || physical.has(id)) continue;
-    const p = resolve(r.Properties);
-    const gen = p.GenerateSecretString ?? {};
-    const password = (await sm.send(new GetRandomPasswordCommand({
-      PasswordLength: gen.PasswordLength, ExcludeCharacters: gen.ExcludeCharacters,
-      RequireEachIncludedType: gen.RequireEachIncludedType,
-    }))).RandomPassword!;
-    const value = gen.SecretStringTemplate
-      ? JSON.stringify({ ...JSON.parse(gen.SecretStringTemplate), [gen.GenerateStringKey]: password })
-      : password;
-    const created = await sm.send(new CreateSecretCommand({
-      Name: p.Name, Description: p.Description, KmsKeyId: p.KmsKeyId, Tags: p.Tags, SecretString: value,
-      // Replica regions need the other region's key; moto cannot check it, so the replica is not created here.
-    }));
-    secretArns.set(id, created.ARN!);
-    if (p.ReplicaRegions) notes.push(`${id}: ReplicaRegions ${JSON.stringify(p.ReplicaRegions)} not created (second region/key out of scope for one moto account)`);
-  }
-  for (const [id, r] of Object.entries<any>(template.Resources)) {  
-    if (r.Type !== 'AWS::SecretsManager::ResourcePolicy' || physical.has(id)) continue;
-    const p = resolve(r.Properties);
-    await sm.send(new PutResourcePolicyCommand({
-      SecretId: p.SecretId, ResourcePolicy: JSON.stringify(p.ResourcePolicy), BlockPublicPolicy: p.BlockPublicPolicy,
-    }));
-  }
+  // Only what moto's CloudFormation did not create (a resource it did create is left as it made it).
+  const notDeployed = { Resources: Object.fromEntries(Object.entries<any>(template.Resources).filter(([id]) => !physical.has(id))) };  
+  notes.push(...(await createTemplateSecrets(sm, notDeployed, resolve)).notes);
   notes.push('Secrets and resource policies above were created by the harness via the Secrets Manager API from the template properties');
 });
 
@@ -207,13 +148,8 @@ test('each workload role has exactly one Keyward managed policy attached', async
 test('with IAM enforcement on, each role reads exactly its granted secrets (or the moto limit is named)', async () => {
   const admin = moto.clients();
   // A harness user that may only assume roles; moto cannot run a Lambda or ECS task as the role.
-  await admin.iam.send(new CreateUserCommand({ UserName: 'keyward-harness' }));
-  await admin.iam.send(new PutUserPolicyCommand({
-    UserName: 'keyward-harness', PolicyName: 'assume',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }),
-  }));
-  const key = (await admin.iam.send(new CreateAccessKeyCommand({ UserName: 'keyward-harness' }))).AccessKey!;
-  const harnessArn = `arn:aws:iam::${ACCOUNT}:user/keyward-harness`;
+  const harness = await createHarnessUser(moto);
+  const harnessArn = harnessUserArn(ACCOUNT);
   // moto 5.2.5's trust check crashes (HTTP 500) on a statement with a Service principal, so the trust policy is
   // replaced, not extended. Trust is not what this test is about; the role's permission policies are untouched.
   const trustHarness = async (roleName: string) => {
@@ -232,63 +168,21 @@ test('with IAM enforcement on, each role reads exactly its granted secrets (or t
   notes.push('each role\'s trust policy (a Lambda/ECS/flow-logs service principal) was replaced by one trusting the harness user, '
     + 'so it can call sts:AssumeRole: moto runs no function or task as the role, and crashes on Service principals in trust checks');
 
-  // Probe roles: what moto's evaluator does with plain, resource-scoped, conditioned and resource-policy cases.
+  // Probe roles (support/moto-iam.ts): what moto's evaluator does with plain, resource-scoped and conditioned cases.
   const dbArn = (await admin.sm.send(new DescribeSecretCommand({ SecretId: DB }))).ARN!;
-  const probeRole = async (name: string, statement: object | undefined) => {
-    await admin.iam.send(new CreateRoleCommand({
-      RoleName: name,
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: harnessArn }, Action: 'sts:AssumeRole' }] }),
-    }));
-    if (statement) {
-      const policy = await admin.iam.send(new CreatePolicyCommand({ PolicyName: `${name}-policy`, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) }));
-      await admin.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policy.Policy!.Arn }));
-    }
-    return name;
-  };
-  const probeDefs: Array<[string, object | undefined, Outcome, string]> = [
-    ['probe-any-resource', { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }, 'allowed', 'Allow on "*": enforcement is on and credentials work'],
-    ['probe-no-policy', undefined, 'denied', 'no policy: implicit deny'],
-    ['probe-exact-arn', { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: dbArn }, 'allowed', 'Allow on the exact secret ARN'],
-    ['probe-false-tag-condition', { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { StringEquals: { 'secretsmanager:ResourceTag/keyward:access:nobody': 'read' } } }, 'denied', 'Allow on "*" with a ResourceTag condition the secret does not meet'],
-  ];
-  for (const [name, statement] of probeDefs) await probeRole(name, statement);
+  const iamProbes = new MotoIamProbes(moto, ACCOUNT, dbArn);
+  await iamProbes.create();
 
   await moto.enforceIam();
-  const harness = moto.clients({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
-  const as = async (roleName: string): Promise<SecretsManagerClient> => {
-    const c = (await harness.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/${roleName}`, RoleSessionName: 'keyward-it' }))).Credentials!;
-    const creds: Credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
-    return moto.clients(creds).sm;
-  };
-
-  const probeResults = new Map<string, Outcome>();
-  for (const [name, , aws, what] of probeDefs) {
-    const r = await tryGet(await as(name), DB);
-    probeResults.set(name, r.outcome);
-    probes.record({ workload: name, action: 'GetSecretValue', target: DB, expected: aws, observed: r.outcome, evidence: `${r.evidence}; ${what}; AWS would: ${aws}` });
-  }
-  // Enforcement must really be on, or nothing below means anything.
-  expect(probeResults.get('probe-any-resource')).toBe('allowed');
-  expect(probeResults.get('probe-no-policy')).toBe('denied');
-  const resourceScoped = probeResults.get('probe-exact-arn') === 'allowed';
-  const conditionsEvaluated = probeResults.get('probe-false-tag-condition') === 'denied';
-  if (!resourceScoped) {
-    matrix.limit('moto 5.2.5 authorizes Secrets Manager calls against Resource "*" (it passes no secret ARN to its IAM evaluator): '
-      + 'a statement scoped to a secret ARN or ARN pattern never matches, so every Keyward grant is observed as denied');
-  }
-  if (!conditionsEvaluated) {
-    matrix.limit('moto 5.2.5 does not evaluate secretsmanager:ResourceTag/... conditions (a condition whose key is absent from its '
-      + 'request context counts as met): Keyward\'s attribute-based grant cannot be proven or refuted by moto');
-  }
-  matrix.limit('moto does not evaluate secret resource policies on GetSecretValue, nor call KMS as the caller '
-    + '(kms:Decrypt, kms:ViaService and kms:EncryptionContext:SecretARN are never checked)');
+  // Records each probe, fails unless enforcement is on (Allow on "*" allowed, no policy denied), adds the LIMIT lines.
+  const { resourceScoped } = await iamProbes.run(harness, DB, probes, matrix);
 
   let explained = 0;
   for (const [prefix, roleName] of Object.entries(roles)) {
-    const sm = await as(roleName);
+    const sm = await assumeRoleSm(moto, harness, ACCOUNT, roleName);
     for (const name of [DB, API_KEY]) {
       const expected: Outcome = EXPECTED_READS[prefix].includes(name) ? 'allowed' : 'denied';
-      const r = await tryGet(sm, name);
+      const r = await tryGetSecret(sm, name);
       const limited = r.outcome !== expected && expected === 'allowed' && !resourceScoped;
       if (limited) explained++;
       matrix.record({

@@ -26,7 +26,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { SecretCatalog, SecretRotation, WorkloadPolicy } from '../../lib/aws';
 import { createTemplateSecrets, publishNestedTemplates } from './support/cdk-assets';
-import { adaptForMoto, deployStack } from './support/cfn';
+import { adaptForMoto, deployStack, resolveIntrinsics } from './support/cfn';
 import { engines } from './support/engines';
 import { Matrix, Outcome } from './support/matrix';
 import { Credentials, Moto, startMoto } from './support/moto';
@@ -78,25 +78,9 @@ const keyResource = (t: any) => Object.values<any>(t.Resources).find((r) => r.Ty
 
 /** The intrinsics of the catalog's templates, resolved against what moto deployed. */
 function resolver(params: Map<string, string>) {
-  const resolve = (value: any, secretArns: Map<string, string>): any => {  
-    if (Array.isArray(value)) return value.map((v) => resolve(v, secretArns));
-    if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === 'Ref') {
-      const ref = value.Ref;
-      if (ref === 'AWS::Partition') return 'aws';
-      if (secretArns.has(ref)) return secretArns.get(ref);
-      if (params.has(ref)) return params.get(ref);
-      throw new Error(`cannot resolve Ref ${ref}`);
-    }
-    if (keys.length === 1 && keys[0] === 'Fn::Join') {
-      const [sep, parts] = value['Fn::Join'];
-      return resolve(parts, secretArns).join(sep);
-    }
-    if (keys.length === 1 && keys[0].startsWith('Fn::')) throw new Error(`cannot resolve ${keys[0]}`);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, secretArns)]));
-  };
-  return resolve;
+  return (value: unknown, secretArns: Map<string, string>): any => resolveIntrinsics(value, {  
+    ref: (ref) => (ref === 'AWS::Partition' ? 'aws' : secretArns.get(ref) ?? params.get(ref)),
+  });
 }
 
 let moto: Moto;
@@ -158,10 +142,10 @@ beforeAll(async () => {
     const asset = Object.values<any>(assets).find((a) => url.includes(Object.values<any>(a.destinations)[0].objectKey));
     const template = readJson(path.join(withGrant.outdir, asset.source.path));
     const nestedResources = (await cfn.send(new ListStackResourcesCommand({ StackName: shard.PhysicalResourceId }))).StackResourceSummaries ?? [];
-    const arns = await createTemplateSecrets(sm, template, resolver(params));
-    created += arns.size;
+    const made = await createTemplateSecrets(sm, template, resolver(params));
+    created += made.arns.size;
     notes.push(`${shard.LogicalResourceId}: nested stack ${nested.StackStatus} with parameters ${JSON.stringify(Object.fromEntries(params))}; `
-      + `moto listed ${nestedResources.length} resources, the harness created ${arns.size} secrets and their resource policies`);
+      + `moto listed ${nestedResources.length} resources, the harness created ${made.arns.size} secrets and their resource policies`, ...made.notes);
   }
   notes.push(`${created} secrets created through the Secrets Manager API from the shard templates (moto's CloudFormation has no AWS::SecretsManager::Secret)`);
   t = lap(`create the ${created} secrets and their resource policies through the Secrets Manager API`, t);

@@ -47,21 +47,32 @@ export async function publishNestedTemplates(moto: Moto, outdir: string, stack: 
   return written;
 }
 
+/** What {@link createTemplateSecrets} did. */
+export interface TemplateSecrets {
+  /** Logical id → ARN of each secret created. */
+  readonly arns: Map<string, string>;
+  /** What the template asked for that was not created, one line each (e.g. ReplicaRegions), in template order. */
+  readonly notes: string[];
+}
+
 /**
  * Creates every AWS::SecretsManager::Secret of `template` (then every ::ResourcePolicy) through the Secrets Manager
  * API from its own properties, resolved by `resolve`, which is given the logical-id → ARN map of the secrets created
  * so far. A generated value is drawn with GetRandomPassword using the template's GenerateSecretString settings.
- * `concurrency` requests run at a time. Returns logical id → secret ARN.
+ * A secret's ReplicaRegions are not created (they need the other region's key, which one moto account cannot check);
+ * each is named in `notes`. `concurrency` requests run at a time.
  */
 export async function createTemplateSecrets(
   sm: SecretsManagerClient,
   template: any,  
   resolve: (value: unknown, secretArns: Map<string, string>) => any,  
   concurrency = 1,
-): Promise<Map<string, string>> {
+): Promise<TemplateSecrets> {
   const arns = new Map<string, string>();
+  const replicas = new Map<string, string>();
   const entries = Object.entries<any>(template.Resources ?? {});
-  await pool(entries.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret'), concurrency, async ([id, r]) => {
+  const secrets = entries.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
+  await pool(secrets, concurrency, async ([id, r]) => {
     const p = resolve(r.Properties, arns);
     const gen = p.GenerateSecretString ?? {};
     const password = (await sm.send(new GetRandomPasswordCommand({
@@ -73,12 +84,13 @@ export async function createTemplateSecrets(
     const created = await sm.send(new CreateSecretCommand({ Name: p.Name, Description: p.Description, KmsKeyId: p.KmsKeyId, Tags: p.Tags, SecretString: value }))
       .catch((e) => { throw new Error(`CreateSecret ${id} (${p.Name}, KmsKeyId ${p.KmsKeyId}): ${e}; ${(e as any).$response?.body ?? ''}`); });
     arns.set(id, created.ARN!);
+    if (p.ReplicaRegions) replicas.set(id, `${id}: ReplicaRegions ${JSON.stringify(p.ReplicaRegions)} not created (second region/key out of scope for one moto account)`);
   });
   await pool(entries.filter(([, r]) => r.Type === 'AWS::SecretsManager::ResourcePolicy'), concurrency, async ([, r]) => {
     const p = resolve(r.Properties, arns);
     await sm.send(new PutResourcePolicyCommand({ SecretId: p.SecretId, ResourcePolicy: JSON.stringify(p.ResourcePolicy), BlockPublicPolicy: p.BlockPublicPolicy }));
   });
-  return arns;
+  return { arns, notes: secrets.map(([id]) => replicas.get(id)).filter((n): n is string => n !== undefined) };
 }
 
 async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {

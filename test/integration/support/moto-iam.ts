@@ -1,7 +1,8 @@
 /**
  * Acting as a workload on moto with IAM enforcement on, and the probes that measure what moto's IAM evaluator can see
- * for Secrets Manager. The probe set is the one aws.test.ts runs (Allow on "*", no policy, Allow on the exact secret
- * ARN, Allow on "*" with a ResourceTag condition the secret does not meet); the LIMIT texts are the ones it prints.
+ * for Secrets Manager (Allow on "*", no policy, Allow on the exact secret ARN, Allow on "*" with a ResourceTag
+ * condition the secret does not meet), with the LIMIT lines for what they show moto does not evaluate. aws.test.ts and
+ * scale.test.ts both run them.
  */
 import {
   AttachRolePolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand,
