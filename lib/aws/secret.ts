@@ -1,10 +1,11 @@
-import { Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { KeywardGrant } from './grant';
+import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
 import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
@@ -280,7 +281,7 @@ export class Secret extends SecretBase {
           fail(this, 'rotation-reason', 'SecretRotation.none needs a written reason (at least 20 characters) saying why this secret cannot rotate');
         }
         assertNoPlaintext(this, 'the rotation reason', reason);
-        Validations.of(this).acknowledge(
+        acknowledgeWithoutTrace(this,
           { id: 'AwsSolutions-SMG4', reason: `Rotation explicitly declined: ${reason}` },
           { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: `Rotation explicitly declined: ${reason}` },
         );

@@ -1,9 +1,9 @@
-import { Aspects, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { fail, KeywardValidationError } from '../core/errors';
 import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, secretActions, SecretScope } from './private/access';
-import { nagFindingResource } from './private/nag';
+import { acknowledgeWithoutTrace, nagFindingResource } from './private/nag';
 
 /** Options for {@link WorkloadPolicy.of}. */
 export interface WorkloadPolicyOptions {
@@ -294,7 +294,7 @@ export class WorkloadPolicy extends Construct {
       acks.set('AwsSolutions-IAM5[Resource::*]', RANDOM_PASSWORD_REASON);
     }
     if (acks.size > 0) {
-      Validations.of(this).acknowledge(...[...acks].map(([id, reason]) => ({ id, reason })));
+      acknowledgeWithoutTrace(this, ...[...acks].map(([id, reason]) => ({ id, reason })));
     }
   }
 }
