@@ -153,7 +153,7 @@ export TF_CLI_CONFIG_FILE="$CACHE/terraformrc"
 export CHECKPOINT_DISABLE=1
 EOF
 
-# Versions as the tools report them, for the CI log and docs/integration.md.
+# Versions as the tools report them, for the CI log and the README engine table.
 {
   echo "cfn-lint $("$VENV/bin/cfn-lint" --version 2>&1 | awk '{print $NF}')"
   echo "checkov $("$CHECKOV_VENV/bin/checkov" --version 2>&1 | tail -1)"

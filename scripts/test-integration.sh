@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration tests on real engines (docs/integration.md): installs/checks the engines, synthesizes the examples if
+# Integration tests on real engines (README: "Proof on real engines"): installs/checks the engines, synthesizes the examples if
 # their outputs are missing, then runs jest on test/integration. A missing tool or output fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
