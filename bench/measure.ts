@@ -6,11 +6,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** Median of `reps` runs after one warm-up run, in milliseconds. */
+/**
+ * Median of `reps` runs after one warm-up run, in milliseconds. With `node --expose-gc` (as `npm run bench` runs), a
+ * full collection before each run keeps the garbage of earlier (larger) scenarios out of the measured one.
+ */
 export function medianMs(reps: number, fn: () => void): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
   fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
+    gc?.();
     const t0 = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
