@@ -5,14 +5,14 @@ import { fail } from '../core/errors';
 import { KeywardGrant } from './grant';
 import { crossAccountPrincipal } from './private/principals';
 import { ISecret, Secret } from './secret';
-import { ACCESS_TAG_PREFIX, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
+import { ACCESS_TAG_PREFIX, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** Properties of a {@link SecretGroup}. */
 export interface SecretGroupProps {
   /**
    * A stable name for the group, used in the tag key `keyward:access:<name>` on every member.
-   * @default - a 12-character hash of the group's construct path
+   * @default - a 12-character hash of the group's top-level stack name, account and region (when known) and construct path
    */
   readonly groupName?: string;
   /**
@@ -37,7 +37,7 @@ export class SecretGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretGroupProps = {}) {
     super(scope, id);
-    this.groupId = props.groupName ?? hashId(this.node.path);
+    this.groupId = props.groupName ?? defaultAccessId(this);
     registerAccessId(this, this.groupId, `group ${this.node.path}`);
     this.accessTagKey = `${ACCESS_TAG_PREFIX}${this.groupId}`;
     const members = this.members;

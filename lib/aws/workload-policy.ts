@@ -2,7 +2,7 @@ import { Aspects, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { fail, KeywardValidationError } from '../core/errors';
-import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, hashId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, secretActions, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, secretActions, SecretScope } from './private/access';
 import { acknowledgeWithoutTrace, nagFindingResource } from './private/nag';
 
 /** Options for {@link WorkloadPolicy.of}. */
@@ -10,7 +10,7 @@ export interface WorkloadPolicyOptions {
   /**
    * A stable name for the workload, used in the access tag key `keyward:access:<name>` on every secret it may use.
    * Give one when the construct path of the role may change (refactoring would otherwise re-tag every secret).
-   * @default - a 12-character hash of the principal's construct path
+   * @default - a 12-character hash of the principal's top-level stack name, account and region (when known) and construct path
    */
   readonly workloadName?: string;
 }
@@ -103,7 +103,7 @@ export class WorkloadPolicy extends Construct {
   private constructor(owner: IConstruct, id: string, principal: iam.IPrincipal, options: WorkloadPolicyOptions) {
     super(owner, id);
     this.principal = principal;
-    this.workloadId = options.workloadName ?? hashId(owner.node.path);
+    this.workloadId = options.workloadName ?? defaultAccessId(owner);
     registerAccessId(this, this.workloadId, `workload ${owner.node.path}`);
     this.accessTagKey = `${ACCESS_TAG_PREFIX}${this.workloadId}`;
     this.tagAccess.set(this.workloadId, {

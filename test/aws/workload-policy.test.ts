@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -107,11 +107,25 @@ describe('WorkloadPolicy', () => {
     });
   });
 
-  test('workload ids: a hash of the construct path by default, or a given name', () => {
+  test('workload ids: a hash of where it is deployed and its construct path by default, or a given name', () => {
     const a = WorkloadPolicy.of(role(newStack(), 'R'));
     const b = WorkloadPolicy.of(role(newStack(), 'R'));
     expect(a.workloadId).toMatch(/^[0-9a-f]{12}$/);
+    // Stable: the same role in the same deployment gets the same id in every synthesis.
     expect(b.workloadId).toBe(a.workloadId);
+    // Two deployments of one app in one account (same construct paths, another stack name) never share a tag key,
+    // or each would read the other's secrets.
+    const deployment = (stackName: string, region = 'eu-west-1') =>
+      WorkloadPolicy.of(role(new Stack(new App(), 'Svc', { stackName, env: { account: '111111111111', region } }), 'R')).workloadId;
+    expect(deployment('orders-dev')).not.toBe(deployment('orders-prod'));
+    expect(deployment('orders')).not.toBe(deployment('orders', 'us-east-1'));
+    expect(deployment('orders')).toBe(deployment('orders'));
+    // A role in a nested stack is identified by its top-level deployment.
+    const nestedIn = (stackName: string) => {
+      const parent = new Stack(new App(), 'Svc', { stackName, env: { account: '111111111111', region: 'eu-west-1' } });
+      return WorkloadPolicy.of(role(new NestedStack(parent, 'Inner'), 'R')).workloadId;
+    };
+    expect(nestedIn('orders-dev')).not.toBe(nestedIn('orders-prod'));
     const stack = newStack();
     const named = WorkloadPolicy.of(role(stack, 'N'), { workloadName: 'orders-api' });
     expect(named.accessTagKey).toBe('keyward:access:orders-api');

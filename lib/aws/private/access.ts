@@ -1,6 +1,6 @@
 // Internal: the access-tag vocabulary shared by secrets, groups and workload policies.
 import * as crypto from 'crypto';
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { accessNameProblems } from '../../core/aws-names';
 import { fail, failOnProblems } from '../../core/errors';
@@ -55,9 +55,23 @@ export function registerAccessId(scope: IConstruct, id: string, owner: string): 
   ids.set(id, owner);
 }
 
-/** Short stable id from a construct path. */
-export function hashId(path: string): string {
-  return crypto.createHash('sha256').update(path).digest('hex').slice(0, 12);
+/** Short stable id from a string. */
+export function hashId(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+/**
+ * The default access id of a workload or group: a hash of where it is deployed — the top-level stack's name and, when
+ * known, its account and region — and its construct path. The construct path alone is not enough: two deployments of
+ * one app (`orders-dev`, `orders-prod`) in one account have the same paths, and would read each other's secrets.
+ */
+export function defaultAccessId(construct: IConstruct): string {
+  let stack = Stack.of(construct);
+  while (stack.nestedStackParent) {
+    stack = stack.nestedStackParent;
+  }
+  const concrete = (v: string) => (Token.isUnresolved(v) ? '' : v);
+  return hashId([stack.stackName, concrete(stack.account), concrete(stack.region), construct.node.path].join('\u0000'));
 }
 
 /** Whether a principal's account is known to differ from `account` (both concrete). */
