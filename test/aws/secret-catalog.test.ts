@@ -80,9 +80,12 @@ describe('SecretCatalog', () => {
     const [conditionKey] = Object.keys(readStatement.Condition.StringEquals);
     const tagKey = conditionKey.replace('secretsmanager:ResourceTag/', '');
     const secrets = secretsOf(templates);
-    const tagged = secrets.filter(s => tagValue(s.props, tagKey) !== undefined).map(s => s.props.Name).sort();
+    const tagged = secrets.filter(s => tagValue(s.props, tagKey) !== undefined);
     const expected = Array.from({ length: 600 }, (_, i) => i).filter(granted).map(i => `svc/secret-${i}`).sort();
-    expect(tagged).toEqual(expected);
+    expect(tagged.map(s => s.props.Name).sort()).toEqual(expected);
+    // Read access only: every granted secret carries exactly the value the read condition accepts.
+    expect(new Set(tagged.map(s => tagValue(s.props, tagKey)))).toEqual(new Set(['read']));
+    expect(readStatement.Condition.StringEquals[conditionKey]).toEqual(expect.arrayContaining(['read']));
   });
 
   test('the workload policy has the same size for 10 and 1,000 granted secrets', () => {
