@@ -1,7 +1,8 @@
 import * as fs from 'fs';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkTemplate } from './private/aws-check';
+import { nestedTemplates } from './private/loss/load';
 import { Finding } from './finding';
 import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './private/packs';
 import { CfnElement, GuardRule } from './private/rule';
@@ -61,14 +62,47 @@ export class AwsGuard implements IPolicyValidationPlugin {
     for (const st of context.stackTemplates) {
       const stack = findStack(context.appConstruct, st.stackConstructPath);
       const template = JSON.parse(fs.readFileSync(st.templatePath, 'utf-8'));
-      const result = checkTemplate(template, this.rules, stack, st.stackConstructPath);
-      findings.push(...result.findings);
-      acknowledged.push(...result.acknowledged);
+      for (const t of withNested(st.templatePath, template, stack, st.stackConstructPath)) {
+        const result = checkTemplate(t.template, this.rules, t.stack, t.stackPath);
+        findings.push(...result.findings);
+        acknowledged.push(...result.acknowledged);
+      }
     }
     this.lastFindings = findings;
     this.lastAcknowledged = acknowledged;
     return { success: findings.length === 0, violations: toViolations(findings), pluginVersion: this.version };
   }
+}
+
+/**
+ * A stack's template and those of its nested stacks (recursively): the CDK hands validation plugins only top-level
+ * templates, but every NestedStack (a Keyward SecretCatalog shard) is written as `<...>.nested.template.json` next to
+ * its parent and deployed with it. Each nested template is checked against its own NestedStack construct, so
+ * findings carry the nested resource's construct path and acknowledgements inside the nested stack apply.
+ */
+function withNested(
+  templatePath: string,
+  template: { [key: string]: any },
+  stack: Stack | undefined,
+  stackPath: string,
+): { template: { [key: string]: any }; stack: Stack | undefined; stackPath: string }[] {
+  const out = [{ template, stack, stackPath }];
+  // The nested stack constructs of this template, by the logical id of their AWS::CloudFormation::Stack resource.
+  const byResource = new Map<string, NestedStack>();
+  if (stack) {
+    for (const c of stack.node.findAll()) {
+      if (NestedStack.isNestedStack(c) && c.nestedStackParent === stack && c.nestedStackResource) {
+        byResource.set(stack.resolve(c.nestedStackResource.logicalId), c);
+      }
+    }
+  }
+  for (const nested of nestedTemplates(templatePath, template)) {
+    const construct = byResource.get(nested.logicalId);
+    const nestedPath = construct?.node.path ?? nested.constructPath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? `${stackPath}/${nested.logicalId}`;
+    const doc = JSON.parse(fs.readFileSync(nested.file, 'utf-8'));
+    out.push(...withNested(nested.file, doc, construct, nestedPath));
+  }
+  return out;
 }
 
 function findStack(root: IConstruct, path: string): Stack | undefined {

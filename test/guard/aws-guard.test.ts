@@ -1,4 +1,4 @@
-import { App, CfnOutput, CfnParameter, CustomResource, RemovalPolicy, SecretValue, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CustomResource, NestedStack, RemovalPolicy, SecretValue, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { SecretCatalog, SecretRotation } from '../../lib/aws';
 import { AwsGuard, AwsGuardProps, GuardAcknowledgements } from '../../lib/guard';
 
 // Fake credentials, assembled at runtime so that no scanner mistakes this file for a leak.
@@ -157,8 +158,29 @@ describe('AwsGuard data-loss rule', () => {
       new kms.Key(s, 'Key'); // RETAIN by default
     });
     expect(findings.map((f) => [f.ruleId, f.constructPath, f.detail])).toEqual([
-      ['keyward:retention-deletion-policy', 'Shop/Gone/Resource', 'DeletionPolicy Delete on AWS::SecretsManager::Secret'],
+      ['keyward:retention-deletion-policy', 'Shop/Gone/Resource', 'DeletionPolicy Delete on AWS::SecretsManager::Secret: it is destroyed when it leaves the stack'],
+      ['keyward:retention-deletion-policy', 'Shop/Gone/Resource', 'UpdateReplacePolicy Delete on AWS::SecretsManager::Secret: it is destroyed when an update replaces it'],
     ]);
+  });
+
+  test('UpdateReplacePolicy Delete (set or absent) is flagged even with DeletionPolicy Retain; Snapshot is flagged on both', () => {
+    const { findings, error } = guarded((s) => {
+      const replaced = new secretsmanager.Secret(s, 'Replaced', { removalPolicy: RemovalPolicy.RETAIN });
+      (replaced.node.defaultChild as secretsmanager.CfnSecret).cfnOptions.updateReplacePolicy = undefined;
+      const raw = new secretsmanager.CfnSecret(s, 'Raw', {});
+      raw.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
+      const snap = new kms.Key(s, 'Snap');
+      snap.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+      const onCreate = new secretsmanager.Secret(s, 'OnCreate');
+      onCreate.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    });
+    expect(findings.map((f) => [f.constructPath, f.propertyPath, f.detail])).toEqual([
+      ['Shop/Replaced/Resource', 'UpdateReplacePolicy', 'UpdateReplacePolicy Delete (the default) on AWS::SecretsManager::Secret: it is destroyed when an update replaces it'],
+      ['Shop/Raw', 'UpdateReplacePolicy', 'UpdateReplacePolicy Delete (the default) on AWS::SecretsManager::Secret: it is destroyed when an update replaces it'],
+      ['Shop/Snap/Resource', 'DeletionPolicy', 'DeletionPolicy Snapshot is not valid for AWS::KMS::Key (only resources with snapshots support it): nothing keeps its data'],
+      ['Shop/Snap/Resource', 'UpdateReplacePolicy', 'UpdateReplacePolicy Snapshot is not valid for AWS::KMS::Key (only resources with snapshots support it): nothing keeps its data'],
+    ]);
+    expect(error?.message).toContain('keyward:retention-deletion-policy');
   });
 
   test('dataLoss: false turns it off', () => {
@@ -197,5 +219,57 @@ describe('acknowledgements', () => {
       ['keyward:acknowledgement-reason', 'Shop/Api'],
     ]);
     expect(error?.message).toMatch(/acknowledgement of keyward:plaintext-lambda-environment has an empty reason[\s\S]*Shop\/Api aws-cdk-lib.aws_lambda.Function/);
+  });
+});
+
+describe('AwsGuard follows nested stacks', () => {
+  const R = SecretRotation.none('test secret: rotation is not what this test is about');
+
+  test('a plaintext SSM String parameter in a plain NestedStack fails synth with the nested construct path', () => {
+    const { findings, error } = guarded((s) => {
+      const nested = new NestedStack(s, 'Config');
+      new ssm.StringParameter(nested, 'Param', { parameterName: '/shop/aws-key', stringValue: FAKE_AKIA });
+    });
+    expect(findings.map((f) => [f.ruleId, f.constructPath, f.propertyPath])).toEqual([
+      ['keyward:plaintext-ssm-string-parameter', 'Shop/Config/Param/Resource', 'Properties.Value'],
+    ]);
+    expect(error?.message).toContain('Shop/Config/Param/Resource');
+    expect(JSON.stringify(findings)).not.toContain(FAKE_AKIA);
+  });
+
+  test('a nested stack inside a nested stack is followed too; an acknowledgement inside it applies', () => {
+    const { findings, guard } = guarded((s) => {
+      const outer = new NestedStack(s, 'Outer');
+      const inner = new NestedStack(outer, 'Inner');
+      new ssm.StringParameter(inner, 'Param', { stringValue: FAKE_AKIA });
+      const acked = new ssm.StringParameter(inner, 'Acked', { stringValue: FAKE_AKIA });
+      GuardAcknowledgements.acknowledge(acked, 'keyward:plaintext-ssm-string-parameter', 'test fixture, never deployed');
+    });
+    expect(findings.map((f) => f.constructPath)).toEqual(['Shop/Outer/Inner/Param/Resource']);
+    expect(guard.acknowledged.map((f) => f.constructPath)).toEqual(['Shop/Outer/Inner/Acked/Resource']);
+  });
+
+  test('a SecretCatalog secret with RemovalPolicy DESTROY (in a catalog shard) fails synth with its construct path', () => {
+    const { findings, error } = guarded((s) => {
+      const catalog = new SecretCatalog(s, 'Catalog');
+      catalog.addSecret('Kept', { secretName: 'shop/kept', rotation: R });
+      catalog.addSecret('Gone', { secretName: 'shop/gone', rotation: R, removalPolicy: RemovalPolicy.DESTROY });
+    });
+    expect(findings.map((f) => [f.ruleId, f.constructPath, f.propertyPath])).toEqual([
+      ['keyward:retention-deletion-policy', 'Shop/Catalog/Shard1/Gone/Resource', 'DeletionPolicy'],
+      ['keyward:retention-deletion-policy', 'Shop/Catalog/Shard1/Gone/Resource', 'UpdateReplacePolicy'],
+    ]);
+    expect(error?.message).toContain('Shop/Catalog/Shard1/Gone/Resource');
+  });
+
+  test('a clean catalog passes', () => {
+    const { findings, error } = guarded((s) => {
+      const catalog = new SecretCatalog(s, 'Catalog', { maxResourcesPerStack: 10 });
+      for (let i = 0; i < 12; i++) {
+        catalog.addSecret(`S${i}`, { secretName: `shop/s${i}`, rotation: R });
+      }
+    });
+    expect(findings).toEqual([]);
+    expect(error).toBeUndefined();
   });
 });

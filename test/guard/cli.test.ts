@@ -66,6 +66,23 @@ test('exit 2 on bad input with a clear message on stderr', () => {
   expect(run('diff', notJson, notJson)).toMatchObject({ code: 2, stderr: expect.stringContaining('is not JSON') });
 });
 
+test('exit 2 on input that root cannot read either: a directory named like a template, a FIFO', () => {
+  // The tests run as root, for whom file modes do not stop a read; these inputs fail for every user.
+  const cdkOut = fs.mkdtempSync(path.join(tmp, 'cdkout-'));
+  fs.mkdirSync(path.join(cdkOut, 'Shop.template.json'));
+  expect(run('diff', cdkOut, template('h', 'prod/db'))).toMatchObject({
+    code: 2,
+    stdout: '',
+    stderr: `keyward diff: ${path.join(cdkOut, 'Shop.template.json')} is a directory where a JSON file is expected\n`,
+  });
+  const fifo = path.join(tmp, 'pipe.json');
+  execFileSync('mkfifo', [fifo]);
+  expect(run('diff', fifo, template('i', 'prod/db'))).toMatchObject({
+    code: 2,
+    stderr: `keyward diff: ${fifo} is not a regular file or a directory (a FIFO)\n`,
+  });
+});
+
 test('exit 2 on usage errors', () => {
   expect(run().code).toBe(2);
   expect(run('diff', 'only-one').code).toBe(2);

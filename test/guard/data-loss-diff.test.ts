@@ -1,17 +1,21 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { App as TfApp, TerraformStack } from 'cdktf';
+import { App as TfApp, TerraformStack, TerraformVariable } from 'cdktf';
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
+import { SecretCatalog, SecretRotation } from '../../lib/aws';
 import { DataLossDiff, DataLossKind } from '../../lib/guard';
+import { KvStore, SecretPath, TransitEngine, TransitKey, VaultStack } from '../../lib/vault';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-diff-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -133,6 +137,106 @@ describe('DataLossDiff on CloudFormation (cdk.out)', () => {
   });
 });
 
+const R = SecretRotation.none('test secret: rotation is not what this test is about');
+
+interface NestedVariant {
+  /** Catalog secrets as [construct id, secret name], added in this order. */
+  readonly secrets: [string, string][];
+  /** The catalog's shard size. */
+  readonly maxResourcesPerStack?: number;
+  /** Secret name in a plain NestedStack `Legacy`, or no such nested stack. */
+  readonly legacyName?: string;
+  /** Turn asset metadata on (`aws:asset:path` on the nested stack resource), as the CDK CLI does. */
+  readonly assetMetadata?: boolean;
+}
+
+/** A stack `Data` holding a Keyward SecretCatalog (nested-stack shards) and optionally a plain NestedStack. */
+function nestedOut(v: NestedVariant): string {
+  const outdir = path.join(tmp, `cdk-${counter++}`);
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': v.assetMetadata ?? false } });
+  const data = new Stack(app, 'Data', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const catalog = new SecretCatalog(data, 'Catalog', { maxResourcesPerStack: v.maxResourcesPerStack });
+  for (const [id, secretName] of v.secrets) {
+    catalog.addSecret(id, { secretName, rotation: R });
+  }
+  if (v.legacyName) {
+    const legacy = new NestedStack(data, 'Legacy');
+    new secretsmanager.Secret(legacy, 'Token', { secretName: v.legacyName, removalPolicy: RemovalPolicy.RETAIN });
+  }
+  app.synth();
+  return outdir;
+}
+
+describe('DataLossDiff follows nested stacks (SecretCatalog shards, plain NestedStack)', () => {
+  const base = nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b']], legacyName: 'legacy/token' });
+
+  test('the nested templates are read: identical outputs are safe, and nested secrets are seen', () => {
+    expect(DataLossDiff.compare(base, nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b']], legacyName: 'legacy/token' })).safe).toBe(true);
+    // Removing everything nested is not safe: the secrets lived in the nested templates, not in Data.template.json.
+    const bare = DataLossDiff.compare(base, nestedOut({ secrets: [] }));
+    expect(bare.changes.map((c) => [c.kind, c.constructPath])).toEqual([
+      [DataLossKind.DELETE, 'Data/Catalog/Shard1/A/Resource'],
+      [DataLossKind.DELETE, 'Data/Catalog/Shard1/B/Resource'],
+      [DataLossKind.DELETE, 'Data/Legacy/Token/Resource'],
+    ]);
+  });
+
+  test('a catalog secret renamed and another removed are reported, in the shard\'s nested stack', () => {
+    const report = DataLossDiff.compare(base, nestedOut({ secrets: [['A', 'svc/a-renamed']], legacyName: 'legacy/token' }));
+    expect(report.changes.map((c) => [c.kind, c.constructPath, c.resourceType])).toEqual([
+      [DataLossKind.REPLACE, 'Data/Catalog/Shard1/A/Resource', 'AWS::SecretsManager::Secret'],
+      [DataLossKind.DELETE, 'Data/Catalog/Shard1/B/Resource', 'AWS::SecretsManager::Secret'],
+    ]);
+    expect(report.changes[0].reasons).toEqual(['Name "svc/a" -> "svc/a-renamed" forces replacement']);
+    expect(report.changes[0].stack).toMatch(/^Data\/CatalogShard1NestedStackShard1NestedStackResource[0-9A-F]{8}$/);
+    expect(report.text).toContain('DELETE  Data/Catalog/Shard1/B/Resource');
+  });
+
+  test('a secret in a plain NestedStack: name change replaces it, construct id change deletes it', () => {
+    const renamed = DataLossDiff.compare(base, nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b']], legacyName: 'legacy/token2' }));
+    expect(renamed.changes.map((c) => [c.kind, c.constructPath])).toEqual([[DataLossKind.REPLACE, 'Data/Legacy/Token/Resource']]);
+    expect(renamed.changes[0].stack).toMatch(/^Data\/LegacyNestedStackLegacyNestedStackResource[0-9A-F]{8}$/);
+  });
+
+  test('a secret that moves to another shard is a move (delete in one nested stack, create in the other)', () => {
+    // A secret without rotation is 2 resources and a shard opens when 4 more would not fit under 10: a shard holds 4
+    // secrets, so inserting X before D pushes D into Shard2.
+    const old = nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b'], ['C', 'svc/c'], ['D', 'svc/d']], maxResourcesPerStack: 10 });
+    const next = nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b'], ['X', 'svc/x'], ['C', 'svc/c'], ['D', 'svc/d']], maxResourcesPerStack: 10 });
+    const report = DataLossDiff.compare(old, next);
+    expect(report.changes.map((c) => [c.kind, c.constructPath])).toEqual([[DataLossKind.MOVE, 'Data/Catalog/Shard1/D/Resource']]);
+    expect(report.changes[0].reasons[1]).toMatch(/in stack Data\/CatalogShard2NestedStack\w+: a move between stacks is a delete in Data\/CatalogShard1NestedStack\w+ and a create in Data\/CatalogShard2/);
+  });
+
+  test('with asset metadata on (the CDK CLI), nested templates are found through aws:asset:path', () => {
+    const withMeta = (name: string) => nestedOut({ secrets: [['A', name]], assetMetadata: true });
+    const old = withMeta('svc/a');
+    const parent = JSON.parse(fs.readFileSync(path.join(old, 'Data.template.json'), 'utf-8'));
+    const nestedResource = Object.values(parent.Resources).find((r: any) => r.Type === 'AWS::CloudFormation::Stack') as any;
+    expect(nestedResource.Metadata['aws:asset:path']).toMatch(/\.nested\.template\.json$/);
+    // Without the asset manifests, only the metadata can lead to the nested template.
+    for (const dir of [old]) {
+      fs.rmSync(path.join(dir, 'Data.assets.json'));
+    }
+    const next = withMeta('svc/b');
+    fs.rmSync(path.join(next, 'Data.assets.json'));
+    expect(kinds(old, next)).toEqual([[DataLossKind.REPLACE, 'AWS::SecretsManager::Secret', expect.stringMatching(/^Data\/CatalogShard1/)]]);
+  });
+
+  test('single parent template files follow their nested templates next to them', () => {
+    const report = DataLossDiff.compare(path.join(base, 'Data.template.json'), path.join(nestedOut({ secrets: [['A', 'svc/a']], legacyName: 'legacy/token' }), 'Data.template.json'));
+    expect(report.changes.map((c) => [c.kind, c.constructPath])).toEqual([[DataLossKind.DELETE, 'Data/Catalog/Shard1/B/Resource']]);
+  });
+
+  test('a nested template missing from the output is bad input', () => {
+    const broken = nestedOut({ secrets: [['A', 'svc/a']] });
+    for (const f of fs.readdirSync(broken).filter((n) => n.endsWith('.nested.template.json'))) {
+      fs.rmSync(path.join(broken, f));
+    }
+    expect(() => DataLossDiff.compare(base, broken)).toThrow(/nested stack CatalogShard1NestedStack\w+ refers to DataCatalogShard1\w+\.nested\.template\.json, which is not in the output/);
+  });
+});
+
 describe('DataLossDiff on Terraform (cdktf.out)', () => {
   const base = tfOut();
 
@@ -144,7 +248,7 @@ describe('DataLossDiff on Terraform (cdktf.out)', () => {
     const report = DataLossDiff.compare(base, tfOut({ mountPath: 'kv2' }));
     expect(report.changes.map((c) => [c.kind, c.address, c.reasons[0]])).toEqual([
       [DataLossKind.REPLACE, 'vault_mount.kv', 'path "kv" -> "kv2" remounts it: every secret path, policy and reader changes'],
-      [DataLossKind.REPLACE, 'vault_kv_secret_v2.db', 'its mount vault_mount.kv changes path "kv" -> "kv2": mount forces replacement, the secret and its versions are destroyed'],
+      [DataLossKind.REPLACE, 'vault_kv_secret_v2.db', 'its mount refers to vault_mount.kv, which changes path "kv" -> "kv2": mount forces replacement, the secret path and what it holds are destroyed'],
     ]);
     expect(report.changes[0].protection).toMatch(/prevent_destroy/);
   });
@@ -181,6 +285,94 @@ describe('DataLossDiff on Terraform (cdktf.out)', () => {
   });
 });
 
+interface KeywardTfVariant {
+  readonly kvPath?: string;
+  readonly transitPath?: string;
+  /** Construct id and name of the declared-only secret path. */
+  readonly declaredId?: string;
+  readonly declaredName?: string;
+  readonly declaredOwner?: string;
+  readonly writeOnlyName?: string;
+}
+
+/** A cdktf app built from Keyward's own Vault constructs: a KvStore with a declared-only and a write-only SecretPath, a TransitKey. */
+function keywardTfOut(v: KeywardTfVariant = {}): string {
+  const outdir = path.join(tmp, `cdktf-${counter++}`);
+  const app = new TfApp({ outdir });
+  const stack = new VaultStack(app, 'vault');
+  const store = new KvStore(stack, 'Kv', { path: v.kvPath ?? 'kv' });
+  new SecretPath(stack, v.declaredId ?? 'Declared', { store, name: v.declaredName ?? 'shop/api', owner: v.declaredOwner ?? 'shop-team' });
+  const value = new TerraformVariable(stack, 'db', { type: 'string', sensitive: true });
+  new SecretPath(stack, 'WriteOnly', { store, name: v.writeOnlyName ?? 'shop/db', writeOnlyValue: value });
+  new TransitKey(stack, 'Signing', { name: 'signing', engine: new TransitEngine(stack, 'Transit', { path: v.transitPath ?? 'transit' }) });
+  app.synth();
+  return outdir;
+}
+
+describe('DataLossDiff on Keyward Vault constructs (declared-only secret paths, transit keys)', () => {
+  const base = keywardTfOut();
+  const summary = (next: string) => DataLossDiff.compare(base, next).changes.map((c) => [c.kind, c.resourceType, c.constructPath]);
+
+  test('identical outputs are safe; a metadata change (owner) is harmless', () => {
+    expect(DataLossDiff.compare(base, keywardTfOut()).safe).toBe(true);
+    expect(summary(keywardTfOut({ declaredOwner: 'platform-team' }))).toEqual([]);
+  });
+
+  test('renaming a declared-only secret (its name) replaces its vault_generic_endpoint', () => {
+    const report = DataLossDiff.compare(base, keywardTfOut({ declaredName: 'shop/api-v2' }));
+    expect(report.changes.map((c) => [c.kind, c.resourceType, c.constructPath])).toEqual([[DataLossKind.REPLACE, 'vault_generic_endpoint', 'vault/Declared/Metadata']]);
+    expect(report.changes[0].reasons).toHaveLength(1);
+    expect(report.changes[0].reasons[0]).toMatch(/^path "\$\{vault_mount\.Kv_Mount_\w+\.path\}\/metadata\/shop\/api" -> "\$\{vault_mount\.Kv_Mount_\w+\.path\}\/metadata\/shop\/api-v2" forces replacement$/);
+    expect(report.changes[0].protection).toMatch(/prevent_destroy/);
+  });
+
+  test('renaming a declared-only secret\'s construct id deletes it (new address)', () => {
+    const report = DataLossDiff.compare(base, keywardTfOut({ declaredId: 'Api' }));
+    expect(report.changes.map((c) => [c.kind, c.resourceType, c.constructPath])).toEqual([[DataLossKind.DELETE, 'vault_generic_endpoint', 'vault/Declared/Metadata']]);
+    expect(report.changes[0].reasons[1]).toMatch(/^it appears as vault_generic_endpoint\.Api_Metadata_\w+: a new logical id\/address is a create and a delete/);
+  });
+
+  test('renaming a write-only secret replaces its vault_kv_secret_v2', () => {
+    expect(summary(keywardTfOut({ writeOnlyName: 'shop/database' }))).toEqual([[DataLossKind.REPLACE, 'vault_kv_secret_v2', 'vault/WriteOnly/Secret']]);
+  });
+
+  test('changing the KV mount path reports the mount and every protected resource under it', () => {
+    expect(summary(keywardTfOut({ kvPath: 'secrets' }))).toEqual([
+      [DataLossKind.REPLACE, 'vault_mount', 'vault/Kv/Mount'],
+      [DataLossKind.REPLACE, 'vault_generic_endpoint', 'vault/Declared/Metadata'],
+      [DataLossKind.REPLACE, 'vault_kv_secret_backend_v2', 'vault/Kv/Settings'],
+      [DataLossKind.REPLACE, 'vault_kv_secret_v2', 'vault/WriteOnly/Secret'],
+    ]);
+  });
+
+  test('changing the transit mount path reports the mount and the transit keys under it', () => {
+    const report = DataLossDiff.compare(base, keywardTfOut({ transitPath: 'transit-2' }));
+    expect(report.changes.map((c) => [c.kind, c.resourceType, c.constructPath])).toEqual([
+      [DataLossKind.REPLACE, 'vault_mount', 'vault/Transit/Mount'],
+      [DataLossKind.REPLACE, 'vault_transit_secret_backend_key', 'vault/Signing/Key'],
+    ]);
+    expect(report.changes[1].reasons[0]).toMatch(/^its backend refers to vault_mount\.Transit_Mount_\w+, which changes path "transit" -> "transit-2": backend forces replacement, the key and what it holds are destroyed$/);
+  });
+
+  test('a vault_generic_endpoint that is not a KV metadata path (e.g. sys/ or auth/ config) is not protected', () => {
+    const make = (p: string) => {
+      const outdir = path.join(tmp, `cdktf-${counter++}`);
+      const app = new TfApp({ outdir });
+      const stack = new TerraformStack(app, 'vault');
+      new VaultProvider(stack, 'vault', {});
+      if (p) {
+        new GenericEndpoint(stack, 'cfg', { path: p, dataJson: '{}' });
+      }
+      new Mount(stack, 'kv', { path: 'kv', type: 'kv-v2', lifecycle: { preventDestroy: true } });
+      app.synth();
+      return outdir;
+    };
+    expect(kinds(make('auth/userpass/users/ci'), make(''))).toEqual([]);
+    expect(kinds(make('sys/mounts/kv/tune'), make(''))).toEqual([]);
+    expect(kinds(make('kv/metadata/raw'), make(''))).toEqual([[DataLossKind.DELETE, 'vault_generic_endpoint', 'vault']]);
+  });
+});
+
 describe('bad input', () => {
   const aws = awsOut();
   const tf = tfOut();
@@ -196,5 +388,46 @@ describe('bad input', () => {
   ])('%s is a clear error', (_name, paths, message) => {
     const [a, b] = paths() as string[];
     expect(() => DataLossDiff.compare(a, b)).toThrow(message as RegExp);
+  });
+});
+
+// The tests run as root, which reads any file whatever its mode bits: these inputs are unreadable for root too.
+describe('inputs that no user can read', () => {
+  const aws = awsOut();
+
+  test('a cdk.out whose manifest.json is a directory', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'manifest-dir-'));
+    fs.mkdirSync(path.join(dir, 'manifest.json'));
+    expect(() => DataLossDiff.compare(dir, aws)).toThrow(`${path.join(dir, 'manifest.json')} is a directory where a JSON file is expected`);
+  });
+
+  test('a cdk.out whose stack template is a directory', () => {
+    const copy = fs.mkdtempSync(path.join(tmp, 'template-dir-'));
+    fs.cpSync(aws, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'Shop.template.json'));
+    fs.mkdirSync(path.join(copy, 'Shop.template.json'));
+    expect(() => DataLossDiff.compare(aws, copy)).toThrow(`${path.join(copy, 'Shop.template.json')} is a directory where a JSON file is expected`);
+  });
+
+  test('a broken symbolic link, as the argument or as a template in the output', () => {
+    const link = path.join(tmp, 'dangling.template.json');
+    fs.symlinkSync(path.join(tmp, 'no-such-target.json'), link);
+    expect(() => DataLossDiff.compare(link, aws)).toThrow(`${link} is a broken symbolic link (to ${path.join(tmp, 'no-such-target.json')})`);
+    const copy = fs.mkdtempSync(path.join(tmp, 'template-link-'));
+    fs.cpSync(aws, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'Shop.template.json'));
+    fs.symlinkSync('gone.json', path.join(copy, 'Shop.template.json'));
+    expect(() => DataLossDiff.compare(aws, copy)).toThrow(`${path.join(copy, 'Shop.template.json')} is a broken symbolic link (to gone.json)`);
+  });
+
+  test('a FIFO, as the argument or as a template in the output, fails at once instead of blocking on the read', () => {
+    const fifo = path.join(tmp, 'pipe.template.json');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    expect(() => DataLossDiff.compare(fifo, aws)).toThrow(`${fifo} is not a regular file or a directory (a FIFO)`);
+    const dir = fs.mkdtempSync(path.join(tmp, 'fifo-dir-'));
+    execFileSync('mkfifo', [path.join(dir, 'App.template.json')]);
+    expect(() => DataLossDiff.compare(dir, aws)).toThrow(`${path.join(dir, 'App.template.json')} is not a regular file (a FIFO): cannot read it as JSON`);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

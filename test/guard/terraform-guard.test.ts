@@ -1,9 +1,11 @@
 import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { GuardAcknowledgements, TerraformGuard, TerraformGuardProps } from '../../lib/guard';
+import { KvStore, SecretPath, VaultStack } from '../../lib/vault';
 
 const FAKE_VAULT_TOKEN = ['hvs', 'CAESIJq7Vf2LmZ9xR4tWb8Kc1NpY6sHd3JgE0u'].join('.');
 const FAKE_PASSWORD = ['Winter', '-', '2024', '-', 'Payments!'].join('');
@@ -89,6 +91,32 @@ describe('TerraformGuard data-loss rule', () => {
       ['keyward:retention-prevent-destroy', 'vault/key', 'vault_transit_secret_backend_key.key.deletion_allowed', 'transit key may be deleted, and everything it encrypted with it'],
     ]);
     expect(summary(s, { dataLoss: false })).toEqual([]);
+  });
+
+  test('a declared-only SecretPath (vault_generic_endpoint on a KV metadata path) is protected: allowDestroy is flagged', () => {
+    const app = Testing.app();
+    const s = new VaultStack(app, 'vault');
+    const store = new KvStore(s, 'Kv');
+    new SecretPath(s, 'Kept', { store, name: 'shop/kept' });
+    new SecretPath(s, 'Disposable', { store, name: 'shop/disposable', allowDestroy: true });
+    const findings = summary(s);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toEqual([
+      'keyward:retention-prevent-destroy',
+      'vault/Disposable/Metadata',
+      expect.stringMatching(/^vault_generic_endpoint\.Disposable_Metadata_\w+\.lifecycle\.prevent_destroy$/),
+      'vault_generic_endpoint without prevent_destroy',
+    ]);
+  });
+
+  test('a vault_generic_endpoint writing configuration (sys/, auth/) is not a secret path', () => {
+    const app = Testing.app();
+    const s = new TerraformStack(app, 'vault');
+    new VaultProvider(s, 'vault', {});
+    new GenericEndpoint(s, 'user', { path: 'auth/userpass/users/ci', dataJson: '{"policies":"ci"}' });
+    new GenericEndpoint(s, 'tune', { path: 'sys/mounts/kv/tune', dataJson: '{"max_lease_ttl":"1h"}' });
+    new GenericEndpoint(s, 'raw', { path: 'secret/metadata/shop/raw', dataJson: '{"custom_metadata":{}}' });
+    expect(summary(s).map((f) => f[1])).toEqual(['vault/raw']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { DataLossChange, DataLossKind, DataLossReport } from '../../data-loss-change';
 import { LoadedOutput, LoadedResource } from './load';
 import { KeywardInputError } from './input-error';
-import { PROTECTED_TYPES } from './protected-types';
+import { protectedType } from './protected-types';
 
 /** The report before the summary fields are added. */
 export type LossReport = Omit<DataLossReport, 'safe' | 'text'>;
@@ -24,7 +24,7 @@ function show(v: unknown): string {
 
 /** A resource's physical identity (its name), used to recognise the same secret under a new id or in another stack. */
 function identity(r: LoadedResource): string | undefined {
-  const t = PROTECTED_TYPES[r.type];
+  const t = protectedType(r)!;
   const parts = t.identity.map((p) => r.properties[p]);
   if (parts.length > 0 && parts.every((p) => p !== undefined)) {
     return `${r.type}|${canonical(parts)}`;
@@ -45,6 +45,9 @@ function protection(r: LoadedResource, kind: DataLossKind): string | undefined {
   return undefined;
 }
 
+/** The stack name with its top-level part renamed (nested stacks are `<stack>/<nested stack logical id>/...`). */
+const restack = (stack: string, from: string, to: string) => (stack === from ? to : stack.startsWith(`${from}/`) ? `${to}${stack.slice(from.length)}` : stack);
+
 const key = (r: { stack: string; address: string }) => `${r.stack}\u0000${r.address}`;
 const where = (r: LoadedResource) => `${r.address} in stack ${r.stack}`;
 
@@ -56,7 +59,11 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
   // Two single files (old/app.template.json vs new/app-v2.template.json) are the same stack whatever their names; in
   // directories a different stack name is a different stack, and a renamed stack loses everything in it.
   const newOut = (oldOut.singleFile || newIn.singleFile) && oldOut.stacks.length === 1 && newIn.stacks.length === 1
-    ? { ...newIn, resources: newIn.resources.map((r) => ({ ...r, stack: oldOut.stacks[0] })), moved: newIn.moved.map((m) => ({ ...m, stack: oldOut.stacks[0] })) }
+    ? {
+      ...newIn,
+      resources: newIn.resources.map((r) => ({ ...r, stack: restack(r.stack, newIn.stacks[0], oldOut.stacks[0]) })),
+      moved: newIn.moved.map((m) => ({ ...m, stack: oldOut.stacks[0] })),
+    }
     : newIn;
   const newByKey = new Map(newOut.resources.map((r) => [key(r), r]));
   const oldKeys = new Set(oldOut.resources.map(key));
@@ -64,7 +71,7 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
   // New resources with no old counterpart, indexed by identity: a deleted secret that reappears here was renamed or moved.
   const created = new Map<string, LoadedResource>();
   for (const r of newOut.resources) {
-    if (PROTECTED_TYPES[r.type] && !oldKeys.has(key(r))) {
+    if (protectedType(r) && !oldKeys.has(key(r))) {
       const id = identity(r);
       if (id) {
         created.set(id, r);
@@ -74,13 +81,13 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
   // Mount paths that change: every secret whose mount refers to that mount is recreated under the new path.
   const remounted = new Map<string, string>();
   const changes: DataLossChange[] = [];
-  const oldProtected = oldOut.resources.filter((r) => PROTECTED_TYPES[r.type]);
+  const oldProtected = oldOut.resources.filter((r) => protectedType(r));
   for (const o of oldProtected) {
     const n = newByKey.get(key(o)) ?? newByKey.get(key({ stack: o.stack, address: movedTo.get(key(o)) ?? '' }));
     if (!n) {
       const id = identity(o);
       const again = id ? created.get(id) : undefined;
-      const reasons = [`${PROTECTED_TYPES[o.type].kind} ${where(o)} is gone from the new output`];
+      const reasons = [`${protectedType(o)!.kind} ${where(o)} is gone from the new output`];
       let kind = DataLossKind.DELETE;
       if (again && again.stack !== o.stack) {
         kind = DataLossKind.MOVE;
@@ -95,7 +102,7 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
     if (n.type !== o.type) {
       reasons.push(`type ${o.type} -> ${n.type}`);
     }
-    for (const p of PROTECTED_TYPES[o.type].replaceOn) {
+    for (const p of protectedType(o)!.replaceOn) {
       if (canonical(o.properties[p]) !== canonical(n.properties[p])) {
         reasons.push(`${p} ${show(o.properties[p])} -> ${show(n.properties[p])} forces replacement`);
       }
@@ -108,20 +115,28 @@ export function diffOutputs(oldOut: LoadedOutput, newIn: LoadedOutput): LossRepo
       changes.push({ kind: DataLossKind.REPLACE, stack: o.stack, address: o.address, resourceType: o.type, constructPath: o.constructPath, reasons, protection: protection(o, DataLossKind.REPLACE) });
     }
   }
-  // Secrets under a remounted mount: their `mount` value changes (ForceNew) although the reference text does not.
+  // Everything under a remounted mount (KV secrets and metadata endpoints, transit keys, KV settings): the value of
+  // its `mount`/`backend`/`path` changes (ForceNew) although the reference text `${vault_mount.kv.path}` does not.
   for (const o of oldProtected) {
-    const mountRef = typeof o.properties.mount === 'string' ? /\$\{(vault_mount\.[\w-]+)\.path\}/.exec(o.properties.mount)?.[1] : undefined;
-    const change = mountRef ? remounted.get(mountRef) : undefined;
-    if (change && newByKey.has(key(o)) && !changes.some((c) => c.stack === o.stack && c.address === o.address)) {
-      changes.push({
-        kind: DataLossKind.REPLACE,
-        stack: o.stack,
-        address: o.address,
-        resourceType: o.type,
-        constructPath: o.constructPath,
-        reasons: [`its mount ${mountRef} changes path ${change}: mount forces replacement, the secret and its versions are destroyed`],
-        protection: protection(o, DataLossKind.REPLACE),
-      });
+    if (o.type === 'vault_mount' || !newByKey.has(key(o)) || changes.some((c) => c.stack === o.stack && c.address === o.address)) {
+      continue;
+    }
+    for (const p of protectedType(o)!.replaceOn) {
+      const value = o.properties[p];
+      const mountRef = typeof value === 'string' ? /\$\{(vault_mount\.[\w-]+)\.path\}/.exec(value)?.[1] : undefined;
+      const change = mountRef ? remounted.get(mountRef) : undefined;
+      if (change) {
+        changes.push({
+          kind: DataLossKind.REPLACE,
+          stack: o.stack,
+          address: o.address,
+          resourceType: o.type,
+          constructPath: o.constructPath,
+          reasons: [`its ${p} refers to ${mountRef}, which changes path ${change}: ${p} forces replacement, the ${protectedType(o)!.kind} and what it holds are destroyed`],
+          protection: protection(o, DataLossKind.REPLACE),
+        });
+        break;
+      }
     }
   }
   return { target: oldOut.target, oldSource: oldOut.source, newSource: newOut.source, changes };

@@ -36,7 +36,52 @@ export interface LoadedOutput {
   readonly singleFile: boolean;
 }
 
+/**
+ * Why a path cannot be read as a file, or undefined when it is a regular file. Checked before reading: a FIFO would
+ * block the read forever, a directory fails with EISDIR, and root reads files whatever their mode, so only these
+ * (and broken symbolic links) are unreadable for every user.
+ */
+function notAFile(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    return brokenLink(file) ?? `cannot read ${file}: ${(e as Error).message}`;
+  }
+  if (stat.isDirectory()) {
+    return `${file} is a directory where a JSON file is expected`;
+  }
+  return stat.isFile() ? undefined : `${file} is not a regular file (${kindOf(stat)}): cannot read it as JSON`;
+}
+
+function brokenLink(p: string): string | undefined {
+  try {
+    if (fs.lstatSync(p).isSymbolicLink()) {
+      return `${p} is a broken symbolic link (to ${fs.readlinkSync(p)})`;
+    }
+  } catch {
+    // not there at all
+  }
+  return undefined;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function kindOf(stat: fs.Stats): string {
+  return stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : 'not a file';
+}
+
 function readJson(file: string): any {
+  const problem = notAFile(file);
+  if (problem) {
+    throw new KeywardInputError(problem);
+  }
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf-8');
@@ -57,6 +102,78 @@ function isCfnTemplate(doc: any): boolean {
 
 function isTerraformDoc(doc: any): boolean {
   return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && !('Resources' in doc) && ['terraform', 'resource', 'provider', 'data', 'variable', 'output'].some((k) => k in doc);
+}
+
+/**
+ * Nested stacks of a CloudFormation template (`AWS::CloudFormation::Stack`) whose template was synthesized next to it
+ * (`<...>.nested.template.json`), found by the resource's `aws:asset:path` metadata or, when asset metadata is off,
+ * by the asset hash in its TemplateURL looked up in the asset manifests of the same directory. A nested stack whose
+ * template is not in the output (a TemplateURL to an object Keyward did not synthesize) is not followed.
+ */
+export function nestedTemplates(templateFile: string, doc: any): { logicalId: string; file: string; constructPath?: string }[] {
+  const dir = path.dirname(templateFile);
+  let assets: Map<string, string> | undefined;
+  const assetPath = (hash: string): string | undefined => {
+    if (!assets) {
+      assets = new Map();
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(dir).filter((n) => n.endsWith('.assets.json'));
+      } catch {
+        // no directory listing: only aws:asset:path metadata can be followed
+      }
+      for (const n of names) {
+        const manifest = readJson(path.join(dir, n));
+        for (const [h, a] of Object.entries(manifest?.files ?? {}) as [string, any][]) {
+          if (typeof a?.source?.path === 'string') {
+            assets.set(h, a.source.path);
+          }
+        }
+      }
+    }
+    return assets.get(hash);
+  };
+  const out: { logicalId: string; file: string; constructPath?: string }[] = [];
+  for (const [logicalId, r] of Object.entries(doc?.Resources ?? {}) as [string, any][]) {
+    if (r?.Type !== 'AWS::CloudFormation::Stack') {
+      continue;
+    }
+    let rel: string | undefined = typeof r.Metadata?.['aws:asset:path'] === 'string' ? r.Metadata['aws:asset:path'] : undefined;
+    if (!rel) {
+      const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(r.Properties?.TemplateURL ?? ''))?.[1];
+      rel = hash ? assetPath(hash) : undefined;
+    }
+    if (!rel) {
+      continue;
+    }
+    const file = path.join(dir, rel);
+    if (!fs.existsSync(file)) {
+      throw new KeywardInputError(`${templateFile}: nested stack ${logicalId} refers to ${rel}, which is not in the output`);
+    }
+    out.push({ logicalId, file, constructPath: r.Metadata?.['aws:cdk:path'] });
+  }
+  return out;
+}
+
+/**
+ * Resources of a template and of its nested stacks, recursively. A nested stack's resources belong to the stack
+ * `<parent stack>/<nested stack logical id>`: CloudFormation creates and deletes them with that nested stack, so a
+ * secret moving between two shards of a catalog is a delete in one nested stack and a create in the other.
+ */
+function cfnResourcesDeep(stack: string, file: string, doc: any, seen: Set<string> = new Set()): LoadedResource[] {
+  const resolved = path.resolve(file);
+  if (seen.has(resolved)) {
+    throw new KeywardInputError(`${file}: nested stacks refer to each other in a cycle`);
+  }
+  const out = cfnResources(stack, doc);
+  for (const nested of nestedTemplates(file, doc)) {
+    const nestedDoc = readJson(nested.file);
+    if (!isCfnTemplate(nestedDoc)) {
+      throw new KeywardInputError(`${nested.file} (nested stack ${nested.logicalId} of ${stack}) is not a CloudFormation template`);
+    }
+    out.push(...cfnResourcesDeep(`${stack}/${nested.logicalId}`, nested.file, nestedDoc, new Set([...seen, resolved])));
+  }
+  return out;
 }
 
 function cfnResources(stack: string, doc: any): LoadedResource[] {
@@ -107,7 +224,10 @@ export function loadSynthOutput(source: string): LoadedOutput {
   try {
     stat = fs.statSync(source);
   } catch {
-    throw new KeywardInputError(`${source} does not exist`);
+    throw new KeywardInputError(brokenLink(source) ?? `${source} does not exist`);
+  }
+  if (!stat.isFile() && !stat.isDirectory()) {
+    throw new KeywardInputError(`${source} is not a regular file or a directory (${kindOf(stat)})`);
   }
   const cfn: { stack: string; file: string }[] = [];
   const tf: { stack: string; file: string }[] = [];
@@ -140,7 +260,7 @@ export function loadSynthOutput(source: string): LoadedOutput {
     }
   } else if (entries.includes('cdk.tf.json')) {
     tf.push({ stack: path.basename(path.resolve(source)), file: path.join(source, 'cdk.tf.json') });
-  } else if (entries.includes('stacks') && fs.statSync(path.join(source, 'stacks')).isDirectory()) {
+  } else if (entries.includes('stacks') && isDirectory(path.join(source, 'stacks'))) {
     for (const name of fs.readdirSync(path.join(source, 'stacks'))) {
       const file = path.join(source, 'stacks', name, 'cdk.tf.json');
       if (fs.existsSync(file)) {
@@ -148,7 +268,8 @@ export function loadSynthOutput(source: string): LoadedOutput {
       }
     }
   } else {
-    for (const e of entries.filter((n) => n.endsWith('.template.json'))) {
+    // Nested stack templates are followed from their parents, not loaded as stacks of their own.
+    for (const e of entries.filter((n) => n.endsWith('.template.json') && !n.endsWith('.nested.template.json'))) {
       cfn.push({ stack: e.replace(/\.template\.json$/, ''), file: path.join(source, e) });
     }
   }
@@ -171,7 +292,7 @@ function fromFiles(source: string, cfn: { stack: string; file: string }[], tf: {
     if (!isCfnTemplate(doc)) {
       throw new KeywardInputError(`${file} is not a CloudFormation template`);
     }
-    resources.push(...cfnResources(stack, doc));
+    resources.push(...cfnResourcesDeep(stack, file, doc));
   }
   for (const { stack, file } of tf) {
     const doc = readJson(file);
