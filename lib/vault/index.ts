@@ -4,6 +4,7 @@ export * from './vault-stack';
 export * from './policy-document';
 export * from './grant';
 export * from './workload';
+export * from './auth-backend';
 export * from './jwt-auth-backend';
 export * from './approle-auth-backend';
 export * from './kubernetes-auth-backend';

@@ -1,15 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-import { claimAuthPath, lifecycleFor, sharedBackend, trimPem } from './private/auth';
+import { AuthBackendBase, AuthBackendBaseProps } from './auth-backend';
+import { sharedBackend, trimPem } from './private/auth';
 
 /** Settings of a Kubernetes auth backend. */
-export interface KubernetesAuthBackendProps {
-  /**
-   * Where the backend is mounted (`auth/<path>`).
-   * @default "kubernetes"
-   */
-  readonly path?: string;
+export interface KubernetesAuthBackendProps extends AuthBackendBaseProps {
   /**
    * Address of the Kubernetes API server Vault sends TokenReview requests to. When set, Keyward also declares the
    * backend's `vault_kubernetes_auth_backend_config`.
@@ -36,11 +31,6 @@ export interface KubernetesAuthBackendProps {
    * @default false
    */
   readonly disableLocalCaJwt?: boolean;
-  /**
-   * Allow `terraform destroy` to remove the backend (and every role in it). Off by default: `prevent_destroy` is set.
-   * @default false
-   */
-  readonly allowDestroy?: boolean;
 }
 
 /**
@@ -50,7 +40,7 @@ export interface KubernetesAuthBackendProps {
  * No token reviewer JWT is taken here: it is a credential, and would land in Terraform state. Vault running in the
  * cluster uses its own service account; otherwise each client's JWT reviews itself.
  */
-export class KubernetesAuthBackend extends Construct {
+export class KubernetesAuthBackend extends AuthBackendBase {
   /**
    * The Kubernetes backend declared at `path` in the stack of `scope`, or a new (unconfigured) one there.
    * @param path where the backend is mounted; default "kubernetes"
@@ -60,23 +50,11 @@ export class KubernetesAuthBackend extends Construct {
     return sharedBackend(scope, p, KubernetesAuthBackend, (stack, id) => new KubernetesAuthBackend(stack, id, { path: p }));
   }
 
-  /** The mount path (`auth/<path>`). */
-  public readonly path: string;
-  /** The `vault_auth_backend` resource. */
-  public readonly resource: AuthBackend;
   /** The backend config, when `kubernetesHost` was given. */
   public readonly config?: KubernetesAuthBackendConfig;
 
   constructor(scope: Construct, id: string, props: KubernetesAuthBackendProps = {}) {
-    super(scope, id);
-    this.path = props.path ?? 'kubernetes';
-    claimAuthPath(this, this.path);
-    this.resource = new AuthBackend(this, 'Resource', {
-      type: 'kubernetes',
-      path: this.path,
-      description: 'Kubernetes auth (Keyward)',
-      lifecycle: lifecycleFor(props.allowDestroy),
-    });
+    super(scope, id, 'kubernetes', 'Kubernetes auth (Keyward)', props);
     if (props.kubernetesHost !== undefined) {
       this.config = new KubernetesAuthBackendConfig(this, 'Config', {
         backend: this.resource.path,
@@ -90,7 +68,7 @@ export class KubernetesAuthBackend extends Construct {
   }
 
   /** The mount path as a Terraform reference: roles using it are created after the backend (and its config). */
-  public get backendRef(): string {
+  public override get backendRef(): string {
     return this.config ? this.config.backend : this.resource.path;
   }
 }
