@@ -62,6 +62,22 @@ export function validateSimpleName(what: string, name: string): string[] {
   return problems;
 }
 
+/** Vault's own policies: `default` is attached to almost every token, `root` is all-powerful. */
+const RESERVED_POLICY_NAMES = ['default', 'root'];
+
+/**
+ * Problems with a Vault policy name: a simple name that is not one of Vault's built-in policies. Vault lowercases
+ * policy names, so `Default` is `default` too; a workload policy by that name would replace Vault's own and hand the
+ * workload's grants to every token.
+ */
+export function validatePolicyName(name: string): string[] {
+  const problems = validateSimpleName('policy name', name);
+  if (problems.length === 0 && RESERVED_POLICY_NAMES.includes(name.toLowerCase())) {
+    problems.push(`policy name ${JSON.stringify(name)} is Vault's built-in "${name.toLowerCase()}" policy; a workload policy must not replace it`);
+  }
+  return problems;
+}
+
 /** Problems with a token TTL pair, in seconds: both positive whole numbers, and ttl <= max ttl. */
 export function validateTtl(ttlSeconds: number, maxTtlSeconds: number): string[] {
   const problems: string[] = [];

@@ -45,6 +45,7 @@ export class AppRoleWorkload extends VaultWorkload {
   constructor(scope: Construct, id: string, props: AppRoleWorkloadProps = {}) {
     super(scope, id, props);
     this.backend = props.backend ?? AppRoleAuthBackend.of(this);
+    this._claimRoleName(this.backend.path);
     const secretIdTtl = props.secretIdTtlSeconds ?? 3600;
     const numUses = props.secretIdNumUses ?? 1;
     failOnProblems(this, 'approle-secret-id', validatePositiveSeconds('secretIdTtlSeconds', secretIdTtl));

@@ -43,6 +43,7 @@ export class AwsIamWorkload extends VaultWorkload {
   constructor(scope: Construct, id: string, props: AwsIamWorkloadProps) {
     super(scope, id, props);
     this.backend = props.backend ?? AwsAuthBackend.of(this);
+    this._claimRoleName(this.backend.path);
     const arns = props.boundIamPrincipalArns ?? [];
     const resolve = props.resolveAwsUniqueIds ?? true;
     if (arns.length === 0) {

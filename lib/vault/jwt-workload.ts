@@ -53,6 +53,7 @@ export class JwtWorkload extends VaultWorkload {
   constructor(scope: Construct, id: string, props: JwtWorkloadProps) {
     super(scope, id, props);
     this.backend = props.backend ?? JwtAuthBackend.of(this);
+    this._claimRoleName(this.backend.path);
 
     const audiences = props.boundAudiences ?? [];
     if (audiences.length === 0 || audiences.some((a) => !Token.isUnresolved(a) && a.trim() === '')) {

@@ -42,6 +42,7 @@ export class KubernetesWorkload extends VaultWorkload {
   constructor(scope: Construct, id: string, props: KubernetesWorkloadProps) {
     super(scope, id, props);
     this.backend = props.backend ?? KubernetesAuthBackend.of(this);
+    this._claimRoleName(this.backend.path);
     const names = props.serviceAccountNames ?? [];
     const namespaces = props.namespaces ?? [];
     for (const [what, list] of [['serviceAccountNames', names], ['namespaces', namespaces]] as const) {

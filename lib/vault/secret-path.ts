@@ -196,8 +196,8 @@ function buildMetadata(scope: IConstruct, props: SecretPathProps): { [key: strin
     if (!Token.isUnresolved(v) && Buffer.byteLength(v) > 512) {
       fail(scope, 'secret-metadata', `metadata ${JSON.stringify(k)} is longer than 512 bytes`);
     }
-    if (!Token.isUnresolved(v) && v.includes('${')) {
-      fail(scope, 'secret-metadata', `metadata ${JSON.stringify(k)} contains "\${", which Terraform would interpolate`);
+    if (!Token.isUnresolved(v) && (v.includes('${') || v.includes('%{'))) {
+      fail(scope, 'secret-metadata', `metadata ${JSON.stringify(k)} contains "\${" or "%{", which Terraform would interpolate or evaluate as a template directive`);
     }
   }
   return md;
@@ -212,6 +212,9 @@ function writeOnlyJson(scope: IConstruct, value: unknown): string {
   const variable = value;
   if (variable.sensitive !== true) {
     fail(scope, 'write-only-sensitive', `writeOnlyValue variable ${variable.node.path} is not sensitive; declare it with sensitive: true`);
+  }
+  if (variable.default !== undefined) {
+    fail(scope, 'write-only-sensitive', `writeOnlyValue variable ${variable.node.path} has a default, which would put a value in cdk.tf.json; remove the default and set TF_VAR_${variable.friendlyUniqueId} at apply time`);
   }
   const type = (variable.type ?? 'string').replace(/\s+/g, '');
   if (type === 'string') {

@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Lazy, Token } from 'cdktf';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { failOnProblems } from '../core/errors';
-import { nameFromPath, validateCidr, validateSimpleName, validateTtl } from '../core/vault-names';
+import { nameFromPath, validateCidr, validatePolicyName, validateSimpleName, validateTtl } from '../core/vault-names';
 import { VaultPolicyDocument, VaultPolicyRule } from './policy-document';
 import { claim } from './private/registry';
 
@@ -76,9 +76,10 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
     super(scope, id);
     this.policyName = props.policyName ?? nameFromPath(this.node.path);
     this.roleName = props.roleName ?? this.policyName;
-    failOnProblems(this, 'vault-name', validateSimpleName('policy name', this.policyName));
+    failOnProblems(this, 'vault-name', validatePolicyName(this.policyName));
     failOnProblems(this, 'vault-name', validateSimpleName('role name', this.roleName));
-    claim(this, 'policy', this.policyName, 'duplicate-path', 'policy name');
+    // Vault lowercases policy names: "Api" and "api" are one policy.
+    claim(this, 'policy', this.policyName.toLowerCase(), 'duplicate-path', 'policy name');
 
     this.tokenTtlSeconds = props.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL;
     this.tokenMaxTtlSeconds = props.tokenMaxTtlSeconds ?? DEFAULT_TOKEN_MAX_TTL;
@@ -103,6 +104,14 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
       tokenPolicies: [this.policy.name],
       tokenBoundCidrs: cidrs,
     };
+  }
+
+  /**
+   * @internal Claim the role name in its auth backend: two workloads with one role name in one backend would be one
+   * Vault role, the last apply silently replacing the other's bindings and policy.
+   */
+  protected _claimRoleName(backendPath: string): void {
+    claim(this, `role:${backendPath}`, this.roleName.toLowerCase(), 'duplicate-path', `role name in auth/${backendPath}`);
   }
 
   public addToPolicy(rule: VaultPolicyRule): void {

@@ -131,6 +131,10 @@ describe('SecretPath', () => {
     // From JavaScript (or another jsii language) a literal could be passed: refused, never rendered.
     const literal = '{"password":"hunter2"}' as unknown as TerraformVariable;
     expect(() => new SecretPath(stack, 'C', { store, name: 'c', writeOnlyValue: literal })).toThrow(keywardError('stack/C', 'write-only-sensitive'));
+    // A default would put a value in cdk.tf.json, sensitive or not.
+    const withDefault = new TerraformVariable(stack, 'tok', { type: 'string', sensitive: true, default: '{"value":"correct horse battery staple"}' });
+    expect(() => new SecretPath(stack, 'E', { store, name: 'e', writeOnlyValue: withDefault })).toThrow(keywardError('stack/E', 'write-only-sensitive'));
+    expect(() => new SecretPath(stack, 'F', { store, name: 'f', writeOnlyValue: withDefault })).toThrow(/has a default.*TF_VAR_tok/);
     const list = new TerraformVariable(stack, 'list', { type: 'list(string)', sensitive: true });
     expect(() => new SecretPath(stack, 'D', { store, name: 'd', writeOnlyValue: list })).toThrow(/has type list\(string\)/);
   });
@@ -150,6 +154,8 @@ describe('SecretPath', () => {
     expect(() => new SecretPath(stack, 'A', { store, name: 'a', labels: { owner: 'x' } })).toThrow(keywardError('stack/A', 'secret-metadata'));
     expect(() => new SecretPath(stack, 'B', { store, name: 'b', description: 'x'.repeat(513) })).toThrow(/longer than 512 bytes/);
     expect(() => new SecretPath(stack, 'C', { store, name: 'c', owner: '${var.x}' })).toThrow(/interpolate/);
+    // A template directive is evaluated by Terraform too.
+    expect(() => new SecretPath(stack, 'E', { store, name: 'e', description: 'x %{ if true }leak%{ endif }' })).toThrow(keywardError('stack/E', 'secret-metadata'));
     expect(() => new SecretPath(stack, 'D', { store, name: 'd', rotationPeriodDays: 0 })).toThrow(keywardError('stack/D', 'secret-metadata'));
   });
 });

@@ -122,6 +122,30 @@ describe('token TTLs', () => {
     new AppRoleWorkload(stack, 'A', { policyName: 'shared' });
     expect(() => new AppRoleWorkload(stack, 'B', { policyName: 'shared' })).toThrow(keywardError('stack/B', 'duplicate-path'));
     expect(() => new AppRoleWorkload(stack, 'C', { policyName: 'a/b' })).toThrow(keywardError('stack/C', 'vault-name'));
+    // Vault lowercases policy names: "SHARED" is the policy "shared".
+    expect(() => new AppRoleWorkload(stack, 'D', { policyName: 'SHARED' })).toThrow(keywardError('stack/D', 'duplicate-path'));
+  });
+
+  test('a workload policy cannot replace Vault\'s built-in default or root policy', () => {
+    const stack = newStack();
+    // "default" is attached to almost every token: a workload policy by that name would hand its grants to everyone.
+    for (const [id, name] of [['D', 'default'], ['E', 'Default'], ['R', 'root']]) {
+      expect(() => new AppRoleWorkload(stack, id, { policyName: name })).toThrow(keywardError(`stack/${id}`, 'vault-name'));
+    }
+    expect(() => new AppRoleWorkload(stack, 'Z', { policyName: 'default' })).toThrow(/built-in "default" policy/);
+    // Derived names are fine: a workload whose construct id is "default" gets "<stack>-default".
+    expect(new AppRoleWorkload(stack, 'default').policyName).not.toBe('default');
+  });
+
+  test('role names are unique per auth backend (one Vault role per name)', () => {
+    const stack = newStack();
+    new GitHubActionsWorkload(stack, 'Prod', { repository: 'acme/prod', roleName: 'deploy' });
+    expect(() => new GitHubActionsWorkload(stack, 'Sandbox', { repository: 'acme/sandbox', roleName: 'deploy' }))
+      .toThrow(keywardError('stack/Sandbox', 'duplicate-path'));
+    expect(() => new GitHubActionsWorkload(stack, 'Upper', { repository: 'acme/x', roleName: 'DEPLOY' })).toThrow(/role name in auth\/jwt/);
+    // The same role name in another backend is another role.
+    new AppRoleWorkload(stack, 'Batch', { roleName: 'deploy' });
+    new KubernetesWorkload(stack, 'Api', { roleName: 'deploy', serviceAccountNames: ['api'], namespaces: ['payments'] });
   });
 });
 
