@@ -11,7 +11,7 @@ import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
-import { ACCESS_TAG_PREFIX, secretActions, SecretScope } from './private/access';
+import { ACCESS_TAG_PREFIX, isReservedTagKey, secretActions, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
@@ -178,6 +178,7 @@ export class Secret extends SecretBase {
   private readonly accessTags = new Map<string, { read: boolean; write: boolean }>();
   private readonly groupTags = new Set<string>();
   private readonly fixedTagCount: number;
+  private readonly keywardTags = new Map<string, string>();
   private readonly allowedAccounts: string[];
   private readonly crossAccountStatements: iam.PolicyStatement[] = [];
   private shim?: secretsmanager.ISecret;
@@ -201,8 +202,8 @@ export class Secret extends SecretBase {
     assertNoPlaintext(this, 'the description', props.description);
     assertNoPlaintext(this, 'a tag', props.tags);
     for (const key of Object.keys(props.tags ?? {})) {
-      if (key.startsWith('keyward:')) {
-        fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags decide access`);
+      if (isReservedTagKey(key)) {
+        fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags (in any letter case, as IAM compares tag keys) decide access`);
       }
     }
     for (const account of props.sharedWithAccounts ?? []) {
@@ -231,7 +232,7 @@ export class Secret extends SecretBase {
     for (const [k, v] of Object.entries(props.tags ?? {})) {
       this.resource.tags.setTag(k, v);
     }
-    this.resource.tags.setTag('keyward:value-source', content.source);
+    this.setKeywardTag('keyward:value-source', content.source);
     this.fixedTagCount = Object.keys(props.tags ?? {}).length + 2; // + value-source, rotation
     this.secretArn = this.resource.ref;
     this.secretArnForPolicies = this.resource.ref;
@@ -254,7 +255,11 @@ export class Secret extends SecretBase {
           problems.push(formatViolation(this, 'rotation-decision',
             'secret has no rotation decision: give rotation SecretRotation.hosted(...), SecretRotation.lambda(...) or SecretRotation.none(reason)'));
         }
-        const tagCount = (this.resource.tags.renderTags() as unknown[] | undefined)?.length ?? 0;
+        // CfnSecret renders `{ key, value }`; other tag types `{ Key, Value }`.
+        const rendered = ((this.resource.tags.renderTags() as { [k: string]: unknown }[] | undefined) ?? [])
+          .map(t => ({ key: t.key ?? t.Key, value: t.value ?? t.Value }));
+        problems.push(...this.foreignKeywardTags(rendered));
+        const tagCount = rendered.length;
         if (tagCount > MAX_SECRET_TAGS) {
           problems.push(formatViolation(this, 'tag-limit', `secret carries ${tagCount} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); grant workloads through a SecretGroup`));
         }
@@ -315,7 +320,7 @@ export class Secret extends SecretBase {
       }
     }
     this.rotation = rotation;
-    this.resource.tags.setTag('keyward:rotation', rotation.kind);
+    this.setKeywardTag('keyward:rotation', rotation.kind);
   }
 
   /**
@@ -348,7 +353,7 @@ export class Secret extends SecretBase {
     if (!this.groupTags.has(groupId)) {
       this.checkTagRoom();
       this.groupTags.add(groupId);
-      this.resource.tags.setTag(`${ACCESS_TAG_PREFIX}${groupId}`, 'member');
+      this.setKeywardTag(`${ACCESS_TAG_PREFIX}${groupId}`, 'member');
     }
   }
 
@@ -369,7 +374,7 @@ export class Secret extends SecretBase {
     access[action] = true;
     this.accessTags.set(policy.workloadId, access);
     const value = access.read && access.write ? 'read-write' : access.read ? 'read' : 'write';
-    this.resource.tags.setTag(policy.accessTagKey, value);
+    this.setKeywardTag(policy.accessTagKey, value);
     const statementIds = [
       ...policy._allowTagged(policy.workloadId, action, this._scopes()),
       ...policy._allowKeysViaSecretsManager(this._keyArns(), this._scopes(), action === 'write'),
@@ -419,6 +424,40 @@ export class Secret extends SecretBase {
       resourceArns: [this.secretArn],
       resourceStatements: [secretStatement, keyStatement],
     });
+  }
+
+  /** Set a tag in Keyward's namespace, and remember it: any other `keyward:*` tag found at synth is an error. */
+  private setKeywardTag(key: string, value: string): void {
+    this.keywardTags.set(key, value);
+    this.resource.tags.setTag(key, value);
+  }
+
+  /**
+   * Tags in Keyward's namespace that Keyward did not set (e.g. `Tags.of(stack).add('keyward:access:x', 'read')`, in any
+   * letter case), set to another value, or removed: each would grant or revoke access behind Keyward's back.
+   */
+  private foreignKeywardTags(rendered: { key: unknown; value: unknown }[]): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const { key, value } of rendered) {
+      if (typeof key !== 'string' || !isReservedTagKey(key)) {
+        continue;
+      }
+      seen.add(key);
+      const own = this.keywardTags.get(key);
+      if (own === undefined) {
+        problems.push(formatViolation(this, 'reserved-tag', `tag "${key}" was not set by Keyward: keyward:* tags (in any letter case, `
+          + 'as IAM compares tag keys) decide access; grant through Keyward (grantRead, SecretGroup) and keep Tags.of(...) outside that namespace'));
+      } else if (value !== own) {
+        problems.push(formatViolation(this, 'reserved-tag', `tag "${key}" was changed from "${own}" to "${value}" outside Keyward: keyward:* tags decide access`));
+      }
+    }
+    for (const key of this.keywardTags.keys()) {
+      if (!seen.has(key)) {
+        problems.push(formatViolation(this, 'reserved-tag', `tag "${key}" set by Keyward was removed (Tags.of(...).remove?): keyward:* tags decide access`));
+      }
+    }
+    return problems;
   }
 
   private checkTagRoom(): void {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Secret, SecretRotation, SecretsKey } from '../../lib/aws';
@@ -258,7 +258,36 @@ describe('Secret', () => {
     });
     test('reserved tag and shared account', () => {
       expectKeywardError(() => new Secret(newStack(), 'A', { tags: { 'keyward:access:x': 'read' } }), 'Svc/A', 'reserved-tag');
+      expectKeywardError(() => new Secret(newStack(), 'A', { tags: { 'Keyward:access:x': 'read' } }), 'Svc/A', 'reserved-tag', /"Keyward:access:x"/);
+      expectKeywardError(() => new Secret(newStack(), 'A', { tags: { 'KEYWARD:ACCESS:x': 'read' } }), 'Svc/A', 'reserved-tag');
       expectKeywardError(() => new Secret(newStack(), 'A', { sharedWithAccounts: ['123'] }), 'Svc/A', 'shared-account');
+    });
+    test.each(['keyward:access:dtool', 'KEYWARD:Access:dtool', 'Keyward:value-source'])('a %s tag added from outside fails synthesis', (key) => {
+      const stack = newStack();
+      const s = new Secret(stack, 'Db', { rotation: NO_ROTATION });
+      s.grantRead(role(stack));
+      Tags.of(stack).add(key, 'read');
+      expect(() => Template.fromStack(stack)).toThrow(new RegExp(`Svc/Db: tag "${key}" was not set by Keyward.*\\[keyward:reserved-tag\\]`));
+    });
+    test('a Keyward access tag changed or removed from outside fails synthesis', () => {
+      const stack = newStack();
+      const s = new Secret(stack, 'Db', { rotation: NO_ROTATION });
+      const grant = s.grantRead(role(stack));
+      Tags.of(stack).add(grant.resourceTag!.key, 'read-write');
+      expect(() => Template.fromStack(stack)).toThrow(/Svc\/Db: tag "keyward:access:\w+" was changed from "read" to "read-write" outside Keyward.*\[keyward:reserved-tag\]/);
+      const other = newStack();
+      const t = new Secret(other, 'Db', { rotation: NO_ROTATION });
+      const g = t.grantRead(role(other));
+      Tags.of(other).remove(g.resourceTag!.key);
+      expect(() => Template.fromStack(other)).toThrow(/Svc\/Db: tag "keyward:access:\w+" set by Keyward was removed.*\[keyward:reserved-tag\]/);
+    });
+    test('Keyward\'s own tags and ordinary outside tags pass synthesis', () => {
+      const stack = newStack();
+      const s = new Secret(stack, 'Db', { rotation: NO_ROTATION, tags: { team: 'orders' } });
+      s.grantRead(role(stack));
+      Tags.of(stack).add('cost-center', '42');
+      const tags = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))[0] as any).Properties.Tags;
+      expect(tags.map((t: any) => t.Key)).toEqual(expect.arrayContaining(['team', 'cost-center', 'keyward:value-source', 'keyward:rotation']));
     });
     test('no rotation decision fails synthesis', () => {
       const stack = newStack();

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Secret, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
+import { Secret, SecretGroup, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
 import { expectKeywardError, newStack } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
@@ -232,6 +232,13 @@ describe('WorkloadPolicy', () => {
       const app = new App();
       WorkloadPolicy.of(role(newStack('A', app), 'R'), { workloadName: 'api' });
       expectKeywardError(() => WorkloadPolicy.of(role(newStack('B', app), 'R'), { workloadName: 'api' }), 'B/R/KeywardPolicy', 'access-name', /already used/);
+    });
+    test('names differing only in letter case collide: IAM compares ResourceTag keys ignoring case', () => {
+      const app = new App();
+      const p = WorkloadPolicy.of(role(newStack('A', app), 'R'), { workloadName: 'orders' });
+      expect(p.workloadId).toBe('orders');
+      expectKeywardError(() => WorkloadPolicy.of(role(newStack('B', app), 'R'), { workloadName: 'ORDERS' }), 'B/R/KeywardPolicy', 'access-name', /"ORDERS".*already used.*letter case/);
+      expectKeywardError(() => new SecretGroup(newStack('C', app), 'G', { groupName: 'Orders' }), 'C/G', 'access-name', /already used/);
     });
     test('renaming after the first grant', () => {
       const r = role(newStack(), 'R');

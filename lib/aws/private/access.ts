@@ -37,9 +37,13 @@ export interface LazyScopeSource {
   keyArns(): string[];
 }
 
-const idsByApp = new WeakMap<IConstruct, Map<string, string>>();
+const idsByApp = new WeakMap<IConstruct, Map<string, { id: string; owner: string }>>();
 
-/** Register an access id (workload or group) app-wide so two never share a tag key. */
+/**
+ * Register an access id (workload or group) app-wide so two never share a tag key. Ids are compared ignoring letter
+ * case, because IAM matches the tag key of a `ResourceTag/<key>` condition without regard to case: `orders` and
+ * `ORDERS` would read each other's secrets. The id keeps the spelling it was given.
+ */
 export function registerAccessId(scope: IConstruct, id: string, owner: string): void {
   failOnProblems(scope, 'access-name', accessNameProblems(id));
   const root = scope.node.root;
@@ -48,11 +52,19 @@ export function registerAccessId(scope: IConstruct, id: string, owner: string): 
     ids = new Map();
     idsByApp.set(root, ids);
   }
-  const existing = ids.get(id);
-  if (existing !== undefined && existing !== owner) {
-    fail(scope, 'access-name', `access id "${id}" is already used by ${existing}; workload and group names must be unique in the app`);
+  const folded = id.toLowerCase();
+  const existing = ids.get(folded);
+  if (existing !== undefined && existing.owner !== owner) {
+    const spelling = existing.id === id ? '' : ` as "${existing.id}"`;
+    fail(scope, 'access-name', `access id "${id}" is already used by ${existing.owner}${spelling}; IAM compares tag keys without regard `
+      + 'to letter case, so workload and group names must be unique in the app ignoring letter case');
   }
-  ids.set(id, owner);
+  ids.set(folded, { id, owner });
+}
+
+/** Whether a tag key is in Keyward's reserved namespace (`keyward:` in any letter case, as IAM compares keys). */
+export function isReservedTagKey(key: string): boolean {
+  return key.toLowerCase().startsWith('keyward:');
 }
 
 /** Short stable id from a string. */
