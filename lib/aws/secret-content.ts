@@ -1,7 +1,8 @@
-import { SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { secretLikeFieldProblems } from '../core/aws-names';
+import { detectSecret, maskSecret } from '../core/detect';
 import { fail, failOnProblems } from '../core/errors';
 import { assertNoPlaintext } from './private/plaintext';
 
@@ -139,6 +140,14 @@ export class SecretContent {
       for (const [name, value] of Object.entries(this.fixedFields)) {
         failOnProblems(scope, 'fixed-field', secretLikeFieldProblems(name));
         assertNoPlaintext(scope, `fixed field "${name}"`, value);
+        // Fixed fields are written to the template in clear: none may look like a secret (token fragments are skipped).
+        for (const literal of literalFragments(value)) {
+          const found = detectSecret(literal, name);
+          if (found) {
+            fail(scope, 'fixed-field', `fixed field "${name}" looks like a secret (${found.label}: ${maskSecret(found.secret)}); fixed fields `
+              + 'are written to the template in clear: make it the generated field, or keep the secret in its own Secret');
+          }
+        }
       }
       const template = Object.values(this.fixedFields).some(v => Token.isUnresolved(v))
         ? Stack.of(scope).toJsonString(this.fixedFields)
@@ -160,4 +169,16 @@ export class SecretContent {
       requireEachIncludedType: o.requireEachIncludedType ?? true,
     };
   }
+}
+
+/** The literal text of a string around its tokens (the whole string when it has none). */
+function literalFragments(value: string): string[] {
+  if (!Token.isUnresolved(value)) {
+    return [value];
+  }
+  const separator = '\u0000';
+  const joined = Tokenization.reverseString(value)
+    .mapTokens({ mapToken: () => separator })
+    .join({ join: (left: unknown, right: unknown) => `${left}${right}` });
+  return String(joined).split(separator).filter(f => f.length > 0);
 }

@@ -56,6 +56,45 @@ describe('SecretContent', () => {
       expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.fromReference(SecretValue.unsafePlainText('hunter2')) }),
         'Svc/S', 'plaintext-value', /unsafePlainText/);
     });
+    test('unsafePlainText mixing a token with literal text is rejected: a reference must be exactly one token', () => {
+      const stack = newStack();
+      const host = SecretValue.ssmSecure('/orders/db-host').unsafeUnwrap();
+      const mixed = SecretValue.unsafePlainText(JSON.stringify({ host, password: 'Orders-Prod-2024!' }));
+      expectKeywardError(() => new Secret(stack, 'S', { content: SecretContent.fromReference(mixed) }),
+        'Svc/S', 'plaintext-value', /exactly one deploy-time reference.*SecretValue\.secretsManager, ssmSecure, cfnParameter or cfnDynamicReference/);
+      const p = new CfnParameter(stack, 'P', { noEcho: true });
+      expectKeywardError(() => new Secret(stack, 'T', { content: SecretContent.fromReference(SecretValue.unsafePlainText(`${p.valueAsString}-suffix`)) }),
+        'Svc/T', 'plaintext-value');
+      expectKeywardError(() => new Secret(stack, 'U', { content: SecretContent.fromReference(SecretValue.unsafePlainText(`${p.valueAsString}${p.valueAsString}`)) }),
+        'Svc/U', 'plaintext-value');
+      // The same mixed value smuggled into a description is refused too.
+      expectKeywardError(() => new Secret(stack, 'V', { description: `${mixed}` }), 'Svc/V', 'plaintext-value');
+    });
+    test('references that are exactly one token are accepted', () => {
+      const stack = newStack();
+      const p = new CfnParameter(stack, 'P', { noEcho: true });
+      const refs = [
+        SecretValue.secretsManager('other', { jsonField: 'password' }),
+        SecretValue.ssmSecure('/orders/db-password'),
+        SecretValue.cfnParameter(p),
+        SecretValue.unsafePlainText(p.valueAsString),
+      ];
+      refs.forEach((ref, i) => new Secret(stack, `S${i}`, { content: SecretContent.fromReference(ref), rotation: NO_ROTATION }));
+      expect(Object.keys(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))).toHaveLength(refs.length);
+    });
+    test('a fixed field whose value looks like a secret is rejected (fixed fields are written in clear)', () => {
+      expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.generatedJson({ dsn: 'postgres://admin:Orders-Prod-2024!@db/x' }, 'password') }),
+        'Svc/S', 'fixed-field', /fixed field "dsn" looks like a secret/);
+      expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.generatedJson({ note: 'AKIAIOSFODNN7EXAMPLE' }, 'password') }),
+        'Svc/S', 'fixed-field');
+      // Literal text around a token is checked too; the token itself (resolved at deploy time) is not.
+      const stack = newStack();
+      const host = new CfnParameter(stack, 'Host').valueAsString;
+      expectKeywardError(() => new Secret(stack, 'T', { content: SecretContent.generatedJson({ dsn: `postgres://admin:Orders-Prod-2024!@${host}:5432/x` }, 'password') }),
+        'Svc/T', 'fixed-field', /looks like a secret/);
+      new Secret(stack, 'U', { content: SecretContent.generatedJson({ host, port: '5432', username: 'orders_app' }, 'password'), rotation: NO_ROTATION });
+      Template.fromStack(stack).resourceCountIs('AWS::SecretsManager::Secret', 1);
+    });
     test('a plaintext SecretValue smuggled into a fixed field, a description or a tag is rejected', () => {
       // Interpolating a SecretValue yields a token that still points at it (unsafeUnwrap() would hand back the bare string).
       const pt = `${SecretValue.unsafePlainText('hunter2')}`;

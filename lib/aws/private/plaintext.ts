@@ -4,31 +4,36 @@ import { SecretValue, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
 
-/** Whether a SecretValue holds a literal rather than a reference resolved at deploy time. */
-function isPlaintextSecretValue(value: SecretValue): boolean {
+/**
+ * Whether a SecretValue is a reference resolved at deploy time: exactly one token (what SecretValue.secretsManager,
+ * ssmSecure, cfnParameter and cfnDynamicReference produce), with no literal text around or between tokens. A value
+ * that merely contains a token (`unsafePlainText(JSON.stringify({ host: token, password: 'literal' }))`) would write
+ * its literal parts into the template, so it is not a reference.
+ */
+function isReference(value: SecretValue, depth = 0): boolean {
   const raw = (value as unknown as { rawValue?: unknown }).rawValue;
-  return !containsToken(raw);
-}
-
-function containsToken(raw: unknown): boolean {
-  if (raw === undefined || raw === null) {
+  if (depth > 10 || raw === undefined || raw === null || !Token.isUnresolved(raw)) {
     return false;
   }
-  if (Token.isUnresolved(raw)) {
-    return true;
+  let token: unknown = raw;
+  if (typeof raw === 'string') {
+    const fragments = Tokenization.reverseString(raw);
+    if (fragments.length !== 1 || fragments.firstToken === undefined) {
+      return false;
+    }
+    token = fragments.firstToken;
   }
-  if (typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) {
-    return Object.values(raw as object).some(containsToken);
-  }
-  return false;
+  // A token that is itself a SecretValue must be a reference too.
+  return SecretValue.isSecretValue(token) ? isReference(token, depth + 1) : true;
 }
 
-/** Throw when `value` (a string, SecretValue, or structure of them) embeds a plaintext SecretValue. */
+/** Throw when `value` (a string, SecretValue, or structure of them) embeds a SecretValue that is not exactly one reference. */
 export function assertNoPlaintext(scope: IConstruct, what: string, value: unknown): void {
   for (const sv of secretValuesIn(value)) {
-    if (isPlaintextSecretValue(sv)) {
-      fail(scope, 'plaintext-value', `${what} is a SecretValue.unsafePlainText, which would write the secret into the template; `
-        + 'generate the value, reference it (SecretValue.secretsManager, a noEcho CfnParameter) or set it out of band');
+    if (!isReference(sv)) {
+      fail(scope, 'plaintext-value', `${what} is a SecretValue.unsafePlainText or mixes literal text with tokens, which would write `
+        + 'the secret into the template; a reference SecretValue must be exactly one deploy-time reference (SecretValue.secretsManager, '
+        + 'ssmSecure, cfnParameter or cfnDynamicReference), or generate the value, or set it out of band');
     }
   }
 }
