@@ -5,7 +5,7 @@ import { fail } from '../core/errors';
 import { KeywardGrant } from './grant';
 import { crossAccountPrincipal } from './private/principals';
 import { ISecret, Secret } from './secret';
-import { ACCESS_TAG_PREFIX, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** Properties of a {@link SecretGroup}. */
@@ -59,10 +59,20 @@ export class SecretGroup extends Construct {
     return [...this.members];
   }
 
-  /** Add a Keyward secret (imported secrets cannot be tagged: grant them one by one). */
+  /**
+   * Add a Keyward secret (imported secrets cannot be tagged: grant them one by one). The secret must be in the group's
+   * account: a group is granted through workload policies in that account, which cannot read a secret of another
+   * account, so a member in another (concrete) account is an error.
+   */
   public addSecret(secret: ISecret): void {
     if (!(secret instanceof Secret)) {
       fail(this, 'group-member', `${secret.node.path} is not a Keyward-created secret; Keyward cannot tag it, so grant it to workloads directly`);
+    }
+    const memberAccount = Stack.of(secret).account;
+    const groupAccount = Stack.of(this).account;
+    if (accountsDiffer(memberAccount, groupAccount)) {
+      fail(this, 'group-member', `${secret.node.path} is in account ${memberAccount}, the group in ${groupAccount}; a group's grants are `
+        + 'workload policies in its own account and could never read it: put the secret in a group of its own account, or grant it directly');
     }
     if (!this.members.includes(secret)) {
       secret._addGroupTag(this.groupId);

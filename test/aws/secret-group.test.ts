@@ -1,7 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Secret, SecretGroup, SecretRotation } from '../../lib/aws';
-import { expectKeywardError, newStack, OTHER_ACCOUNT } from './util';
+import { expectKeywardError, newStack, OTHER_ACCOUNT, REGION } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 
@@ -42,6 +43,19 @@ describe('SecretGroup', () => {
     }
     const tags = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))[0] as any).Properties.Tags;
     expect(tags).toHaveLength(3);
+  });
+
+  test('a member in another account than the group is refused (its grant could never work)', () => {
+    const app = new App();
+    const group = new SecretGroup(newStack('Svc', app), 'G', { groupName: 'g-accounts' });
+    const other = new Stack(app, 'Other', { env: { account: '333333333333', region: REGION } });
+    const s = new Secret(other, 'S', { rotation: NO_ROTATION });
+    expectKeywardError(() => group.addSecret(s), 'Svc/G', 'group-member', /Other\/S is in account 333333333333.*111111111111/);
+    expect(group.secrets).toHaveLength(0);
+    expectKeywardError(() => new SecretGroup(newStack('Svc2', app), 'G', { secrets: [s] }), 'Svc2/G', 'group-member');
+    // Same account, other stack: accepted.
+    group.addSecret(new Secret(newStack('Same', app), 'S', { rotation: NO_ROTATION }));
+    expect(group.secrets).toHaveLength(1);
   });
 
   test('errors: imported member, cross-account grantee, name clash', () => {
