@@ -11,7 +11,7 @@ import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
-import { ACCESS_TAG_PREFIX, isReservedTagKey, secretActions, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, isReservedTagKey, secretActions, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
@@ -562,6 +562,16 @@ class ImportedSecret extends SecretBase {
     if (!this.encryptionKey && !this.awsManagedKey) {
       fail(this, 'imported-secret-key', 'cannot grant an imported secret without knowing its key: pass encryptionKey, '
         + 'or awsManagedKey: true if it uses aws/secretsmanager');
+    }
+    if (this.awsManagedKey) {
+      // aws/secretsmanager is an AWS managed key: its key policy only trusts its own account and cannot be changed.
+      const principalAccount = grantee.grantPrincipal.principalAccount;
+      const reader = principalAccount !== undefined && !Token.isUnresolved(principalAccount) ? principalAccount : Stack.of(this).account;
+      if (accountsDiffer(reader, this.scope.account)) {
+        fail(this, 'imported-secret-key', `cannot grant ${action} on a secret of account ${this.scope.account} encrypted with aws/secretsmanager `
+          + `to a principal of account ${reader}: an AWS managed key can only be used by its own account, so the grant could never work; `
+          + 'the owner must re-encrypt the secret with a customer-managed key whose policy allows that account, then import it with encryptionKey');
+      }
     }
     const policy = WorkloadPolicy.of(grantee);
     const statementIds = policy._allowExact(action, this.secretArnForPolicies);

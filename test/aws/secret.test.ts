@@ -229,10 +229,27 @@ describe('Secret', () => {
       expectKeywardError(() => s.grantRead(role(stack)), 'Svc/I', 'imported-secret-key', /awsManagedKey/);
     });
 
+    test('a secret of another account under aws/secretsmanager cannot be granted: that key cannot be used cross-account', () => {
+      const stack = newStack();
+      const foreign = 'arn:aws:secretsmanager:eu-west-1:333333333333:secret:shared/db-AbC123';
+      const s = Secret.fromSecretCompleteArn(stack, 'I', foreign, { awsManagedKey: true });
+      expectKeywardError(() => s.grantRead(role(stack)), 'Svc/I', 'imported-secret-key',
+        /account 333333333333.*aws\/secretsmanager.*111111111111/);
+      expectKeywardError(() => s.grantWrite(role(stack, 'W')), 'Svc/I', 'imported-secret-key');
+      // Under a customer-managed key (whose policy can trust the reader's account) the grant is made.
+      const k = Secret.fromSecretCompleteArn(stack, 'J', foreign, {
+        encryptionKey: SecretsKey.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      });
+      expect(k.grantRead(role(stack, 'R2')).resourceArns).toEqual([foreign]);
+    });
+
     test('a principal of another account cannot get a workload policy here', () => {
       const stack = newStack();
-      const s = Secret.fromSecretName(stack, 'I', 'shared/db', { awsManagedKey: true });
+      // (Under aws/secretsmanager the grant is refused earlier, for the key: see above.)
+      const s = Secret.fromSecretName(stack, 'I', 'shared/db', { encryptionKey: SecretsKey.fromKeyArn(stack, 'K', keyArn) });
       expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'F', `arn:aws:iam::${OTHER_ACCOUNT}:role/x`)), 'Svc/F', 'workload-principal');
+      const m = Secret.fromSecretName(stack, 'M', 'shared/db', { awsManagedKey: true });
+      expectKeywardError(() => m.grantRead(iam.Role.fromRoleArn(stack, 'G', `arn:aws:iam::${OTHER_ACCOUNT}:role/x`)), 'Svc/M', 'imported-secret-key');
     });
   });
 
