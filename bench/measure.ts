@@ -31,32 +31,55 @@ export function tmpOutdir(prefix: string): string {
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
+/** What a template's intrinsics resolve to; `undefined` where the caller does not know. */
+export interface IntrinsicValues {
+  /** `{ Ref: name }`, pseudo parameters included. */
+  ref(name: string): string | undefined;
+  /** `{ 'Fn::GetAtt': [logicalId, attribute] }`; without it every Fn::GetAtt is an error. */
+  getAtt?(logicalId: string, attribute: string): string | undefined;
+  /** `{ 'Fn::ImportValue': exportName }`; without it every Fn::ImportValue is an error. */
+  importValue?(exportName: unknown): string | undefined;
+}
+
 /**
- * Replace CloudFormation intrinsics by concrete strings so that a policy's size is measured as IAM would see it:
- * Ref of a secret → a full secret ARN with the 6-character suffix, GetAtt Arn → an ARN of the resource's type,
- * pseudo parameters → account/region/partition values, Fn::Join/Fn::Sub → the joined string.
+ * A copy of `value` with every Ref, Fn::Join, Fn::GetAtt and Fn::ImportValue replaced by what `values` gives for it.
+ * One it gives nothing for, and any other intrinsic function, is an error: nothing is measured or passed on
+ * half-resolved. Shared by the benchmark (synthetic values) and the integration tests (values as deployed).
  */
-export function resolveIntrinsics(value: any, resources: { [id: string]: any }): any {
-  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, resources));
+export function resolveIntrinsicsWith(value: any, values: IntrinsicValues): any {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsicsWith(v, values));
   if (value === null || typeof value !== 'object') return value;
   const keys = Object.keys(value);
+  const known = (what: string, resolved: string | undefined): string => {
+    if (resolved === undefined) throw new Error(`cannot resolve ${what}`);
+    return resolved;
+  };
   if (keys.length === 1) {
-    const k = keys[0];
+    const [k] = keys;
     const v = value[k];
-    if (k === 'Ref') return refValue(v, resources);
-    if (k === 'Fn::GetAtt') return getAttValue(Array.isArray(v) ? v[0] : String(v).split('.')[0], resources);
-    if (k === 'Fn::Join') return (resolveIntrinsics(v[1], resources) as any[]).join(v[0]);
-    if (k === 'Fn::Sub') {
-      const text = Array.isArray(v) ? v[0] : v;
-      return String(text).replace(/\$\{([^}]+)\}/g, (_m, name: string) => String(refValue(name.split('.')[0], resources)));
+    if (k === 'Ref') return known(`Ref ${v}`, values.ref(v));
+    if (k === 'Fn::Join') return (resolveIntrinsicsWith(v[1], values) as any[]).join(v[0]);
+    if (k === 'Fn::GetAtt') {
+      const [id, attr] = Array.isArray(v) ? v : String(v).split('.');
+      return known(`Fn::GetAtt ${id}.${attr}`, values.getAtt?.(id, attr));
     }
-    if (k === 'Fn::ImportValue') return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:imported-AbCdEf`;
-    if (k === 'Fn::Select') return (resolveIntrinsics(v[1], resources) as any[])[Number(v[0])];
-    if (k === 'Fn::Split') return String(resolveIntrinsics(v[1], resources)).split(v[0]);
+    if (k === 'Fn::ImportValue') return known(`Fn::ImportValue ${JSON.stringify(v)}`, values.importValue?.(v));
+    if (k.startsWith('Fn::')) throw new Error(`cannot resolve ${k}`);
   }
-  const out: any = {};
-  for (const k of keys) out[k] = resolveIntrinsics(value[k], resources);
-  return out;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIntrinsicsWith(v, values)]));
+}
+
+/**
+ * Replace CloudFormation intrinsics by realistic concrete strings so that a policy's size is measured as IAM would see
+ * it: Ref of a secret → a full secret ARN with the 6-character suffix, GetAtt Arn → an ARN of the resource's type,
+ * pseudo parameters → account/region/partition values, an import → a key ARN (the only value Keyward imports).
+ */
+export function resolveIntrinsics(value: any, resources: { [id: string]: any }): any {
+  return resolveIntrinsicsWith(value, {
+    ref: (id) => refValue(id, resources),
+    getAtt: (id) => getAttValue(id, resources),
+    importValue: () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b9e5a2c-1f3d-4e5a-9b8c-7d6e5f4a3b2c`,
+  });
 }
 
 function refValue(id: string, resources: { [id: string]: any }): string {

@@ -73,37 +73,6 @@ export async function deployStack(cfn: CloudFormationClient, stackName: string, 
   return out;
 }
 
-/** What a template's intrinsics resolve to, as deployed; `undefined` where the caller does not know. */
-export interface IntrinsicValues {
-  /** `{ Ref: name }`, pseudo parameters included. */
-  ref(name: string): string | undefined;
-  /** `{ 'Fn::GetAtt': [logicalId, attribute] }`; without it every Fn::GetAtt is an error. */
-  getAtt?(logicalId: string, attribute: string): string | undefined;
-}
-
-/**
- * A copy of `value` with every Ref, Fn::Join and Fn::GetAtt replaced by what `values` gives for it. A Ref or GetAtt it
- * gives nothing for, and any other intrinsic function, is an error (nothing is passed on half-resolved).
- */
-export function resolveIntrinsics(value: any, values: IntrinsicValues): any {  
-  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, values));
-  if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Ref') {
-    const resolved = values.ref(value.Ref);
-    if (resolved === undefined) throw new Error(`cannot resolve Ref ${value.Ref}`);
-    return resolved;
-  }
-  if (keys.length === 1 && keys[0] === 'Fn::Join') {
-    const [sep, parts] = value['Fn::Join'];
-    return resolveIntrinsics(parts, values).join(sep);
-  }
-  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
-    const [id, attr] = value['Fn::GetAtt'];
-    const resolved = values.getAtt?.(id, attr);
-    if (resolved === undefined) throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr}`);
-    return resolved;
-  }
-  if (keys.length === 1 && keys[0].startsWith('Fn::')) throw new Error(`cannot resolve ${keys[0]}`);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIntrinsics(v, values)]));
-}
+// Resolving a template's intrinsics against deployed values: the same strict resolver the benchmark measures with.
+export type { IntrinsicValues } from '../../../bench/measure';
+export { resolveIntrinsicsWith as resolveIntrinsics } from '../../../bench/measure';
