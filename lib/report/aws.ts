@@ -1,0 +1,572 @@
+// The access report of a CloudFormation output: who can read (GetSecretValue + kms:Decrypt) and write (PutSecretValue
+// + kms:GenerateDataKey) each secret, and decrypt/encrypt each KMS key, evaluated from the identity policies attached
+// to every role, user and group, the secrets' resource policies and the key policies, as synthesized.
+import { accountPrincipal, actionMatches, and, conditionHolds, ContextValue, list, not, or, PolicyRequest, principalMatches, resourceMatches, Statement, statementsOf, Tri, UNKNOWN_CHAR } from './aws-policy';
+import { Resolver, Template, unresolved } from './aws-assembly';
+import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
+
+/** A statement with where it comes from, for the report's "via". */
+interface Located {
+  readonly st: Statement;
+  readonly where: string;
+}
+
+interface Principal {
+  readonly workload: ReportWorkload;
+  /** ARN of the principal (undefined for `any principal`). */
+  readonly arn?: string;
+  readonly account?: string;
+  readonly service?: string;
+  /** Identity statements, or undefined when they are not in the output (a principal of another account). */
+  readonly identity?: Located[];
+  readonly notes: string[];
+}
+
+interface SecretInfo {
+  readonly t: Template;
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly keyRef?: string;
+  readonly tags: Map<string, string>;
+  readonly policy: Located[];
+}
+
+interface KeyInfo {
+  readonly t: Template;
+  readonly id: string;
+  readonly arn: string;
+  readonly keyId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly aliases: string[];
+  readonly policy: Located[];
+  readonly tags: Map<string, string>;
+}
+
+/**
+ * AWS managed policies that grant secret or key access, as published by AWS (only what matters here). Any other
+ * AWS managed policy is reported as not evaluated.
+ */
+const AWS_MANAGED: { [name: string]: Statement[] } = {
+  AdministratorAccess: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  PowerUserAccess: [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' }],
+  SecretsManagerReadWrite: [{ Effect: 'Allow', Action: ['secretsmanager:*'], Resource: '*' }],
+};
+/** AWS managed policies known to grant no secretsmanager:GetSecretValue/PutSecretValue and no kms:Decrypt/Encrypt. */
+const AWS_MANAGED_HARMLESS = /^(service-role\/)?(AWSLambdaBasicExecutionRole|AWSLambdaVPCAccessExecutionRole|AmazonECSTaskExecutionRolePolicy|AWSXRayDaemonWriteAccess|CloudWatchAgentServerPolicy|AmazonSSMManagedInstanceCore)$/;
+
+const cdkPath = (t: Template, id: string): string => {
+  const p = t.doc.Resources?.[id]?.Metadata?.['aws:cdk:path'];
+  return typeof p === 'string' ? p.replace(/(\/Resource)+$/, '') : `${t.stack}/${id}`;
+};
+
+const tagsOf = (r: Resolver, t: Template, tags: unknown): Map<string, string> => {
+  const out = new Map<string, string>();
+  const resolved = r.resolve(tags, t);
+  if (Array.isArray(resolved)) {
+    for (const tag of resolved as { Key?: string; Value?: string }[]) {
+      if (tag?.Key !== undefined) {
+        out.set(String(tag.Key).toLowerCase(), String(tag.Value ?? ''));
+      }
+    }
+  } else if (resolved && typeof resolved === 'object') {
+    for (const [k, v] of Object.entries(resolved)) {
+      out.set(k.toLowerCase(), String(v));
+    }
+  }
+  return out;
+};
+
+function located(doc: unknown, where: string): Located[] {
+  return statementsOf(doc).map((st, i) => ({ st, where: `${where} statement ${st.Sid ?? `#${i + 1}`}` }));
+}
+
+/** The part of a resource pattern that is not the secret suffix placeholder, to tell an exact ARN from a wildcard. */
+function isWildcard(pattern: string): boolean {
+  return /[*?]/.test(pattern.replace(/-\?{6}$/, '')) || pattern.startsWith('NotResource');
+}
+
+/** Read the access report of CloudFormation templates (one assembly). */
+export function awsAccess(templates: Template[]): AccessReport {
+  const r = new Resolver(templates);
+  const warnings: string[] = [];
+  const secrets: SecretInfo[] = [];
+  const keys: KeyInfo[] = [];
+  const principals = new Map<string, Principal>();
+  const rotation = new Map<string, string>();
+  const byName = new Map<string, Principal>();
+  const managedByArn = new Map<string, { doc: unknown; where: string }>();
+  const attachments: { names: string[]; arns?: undefined; docs: Located[] }[] = [];
+  const managedRefs: { owner: Principal; arns: string[]; where: string }[] = [];
+  const uses = new Map<string, { kind: string; name: string }>();
+
+  // 1. Resources.
+  for (const t of templates) {
+    for (const [id, res] of Object.entries(t.doc.Resources ?? {}) as [string, any][]) {
+      const p = res?.Properties ?? {};
+      switch (res?.Type) {
+        case 'AWS::SecretsManager::Secret': {
+          const arn = r.secretArn(id, t);
+          secrets.push({
+            t, id, arn, name: r.secretName(id, t), account: r.account(t), region: r.region(t),
+            keyRef: p.KmsKeyId !== undefined ? r.str(p.KmsKeyId, t) : undefined, tags: tagsOf(r, t, p.Tags), policy: [],
+          });
+          break;
+        }
+        case 'AWS::KMS::Key':
+          keys.push({
+            t, id, arn: r.keyArn(id, t), keyId: r.keyId(id, t), account: r.account(t), region: r.region(t), aliases: [],
+            policy: located(r.resolve(p.KeyPolicy, t), `${cdkPath(t, id)} (key policy)`), tags: tagsOf(r, t, p.Tags),
+          });
+          break;
+        case 'AWS::IAM::Role':
+        case 'AWS::IAM::User':
+        case 'AWS::IAM::Group': {
+          const kind = res.Type === 'AWS::IAM::Role' ? 'IAM role' : res.Type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
+          const arn = r.iamArn(id, t);
+          const binding: { [k: string]: string[] } = {};
+          for (const st of statementsOf(r.resolve(p.AssumeRolePolicyDocument, t))) {
+            if (st.Effect !== 'Allow') {
+              continue;
+            }
+            const pr = st.Principal;
+            for (const [k, v] of Object.entries(typeof pr === 'object' && pr ? pr : { AWS: pr })) {
+              (binding[`principal ${k}`] ??= []).push(...list(v));
+            }
+            for (const [op, block] of Object.entries(st.Condition ?? {})) {
+              for (const [k, v] of Object.entries(block ?? {})) {
+                (binding[`${op} ${k}`] ??= []).push(...list(v));
+              }
+            }
+          }
+          if (res.Type === 'AWS::IAM::User') {
+            binding.groups = list(r.resolve(p.Groups, t));
+          }
+          const identity: Located[] = [];
+          for (const pol of (p.Policies ?? []) as any[]) {
+            identity.push(...located(r.resolve(pol?.PolicyDocument, t), `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
+          }
+          const pr: Principal = {
+            workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding },
+            arn, account: r.account(t), identity, notes: [],
+          };
+          principals.set(pr.workload.id, pr);
+          byName.set(`${res.Type}|${r.iamName(id, t)}`, pr);
+          if (p.ManagedPolicyArns !== undefined) {
+            managedRefs.push({ owner: pr, arns: list(r.resolve(p.ManagedPolicyArns, t)), where: cdkPath(t, id) });
+          }
+          break;
+        }
+        case 'AWS::IAM::ManagedPolicy': {
+          const docs = located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (managed policy)`);
+          managedByArn.set(r.managedPolicyArn(id, t), { doc: r.resolve(p.PolicyDocument, t), where: `${cdkPath(t, id)} (managed policy)` });
+          attachments.push({ names: attachedNames(r, t, p), docs });
+          break;
+        }
+        case 'AWS::IAM::Policy':
+          attachments.push({ names: attachedNames(r, t, p), docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          break;
+        case 'AWS::IAM::RolePolicy':
+        case 'AWS::IAM::UserPolicy':
+        case 'AWS::IAM::GroupPolicy': {
+          const kind = res.Type.slice('AWS::IAM::'.length, -'Policy'.length);
+          const name = r.str(p[`${kind}Name`], t);
+          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          break;
+        }
+        case 'AWS::Lambda::Function':
+          uses.set(r.str(p.Role, t), { kind: 'Lambda function', name: cdkPath(t, id) });
+          break;
+        case 'AWS::ECS::TaskDefinition':
+          if (p.TaskRoleArn !== undefined) {
+            uses.set(r.str(p.TaskRoleArn, t), { kind: 'ECS task role', name: cdkPath(t, id) });
+          }
+          if (p.ExecutionRoleArn !== undefined) {
+            uses.set(r.str(p.ExecutionRoleArn, t), { kind: 'ECS task execution role', name: cdkPath(t, id) });
+          }
+          break;
+      }
+    }
+  }
+
+  // 2. What refers to secrets and keys: resource policies, rotation schedules, aliases.
+  const secretByRef = new Map<string, SecretInfo>();
+  for (const s of secrets) {
+    secretByRef.set(s.arn, s);
+    secretByRef.set(`${s.account}|${s.region}|${s.name}`, s);
+  }
+  const findSecret = (t: Template, ref: string) => secretByRef.get(ref) ?? secretByRef.get(`${r.account(t)}|${r.region(t)}|${ref}`);
+  for (const t of templates) {
+    for (const [id, res] of Object.entries(t.doc.Resources ?? {}) as [string, any][]) {
+      const p = res?.Properties ?? {};
+      if (res?.Type === 'AWS::SecretsManager::ResourcePolicy') {
+        const s = findSecret(t, r.str(p.SecretId, t));
+        if (s) {
+          s.policy.push(...located(r.resolve(p.ResourcePolicy, t), `${cdkPath(t, id)} (secret resource policy)`));
+        } else {
+          warnings.push(`${t.stack}/${id}: resource policy of ${r.str(p.SecretId, t)}, a secret not in the output: not evaluated`);
+        }
+      } else if (res?.Type === 'AWS::SecretsManager::RotationSchedule') {
+        const s = findSecret(t, r.str(p.SecretId, t));
+        if (s) {
+          rotation.set(s.arn, rotationText(r, t, p));
+        }
+      } else if (res?.Type === 'AWS::KMS::Alias') {
+        const target = r.str(p.TargetKeyId, t);
+        const k = keys.find((x) => x.arn === target || x.keyId === target);
+        k?.aliases.push(r.str(p.AliasName, t));
+      }
+    }
+  }
+
+  // 3. Identity policies onto their principals.
+  for (const a of attachments) {
+    for (const n of a.names) {
+      const pr = byName.get(n);
+      if (pr) {
+        pr.identity!.push(...a.docs);
+      } else if (unresolved(n)) {
+        warnings.push(`a policy is attached to ${n.split('|')[1]}, which cannot be resolved within the output: not evaluated`);
+      }
+    }
+  }
+  for (const m of managedRefs) {
+    for (const arn of m.arns) {
+      const inOutput = managedByArn.get(arn);
+      const awsName = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
+      if (inOutput) {
+        if (!m.owner.identity!.some((l) => l.where.startsWith(inOutput.where))) {
+          m.owner.identity!.push(...located(inOutput.doc, inOutput.where));
+        }
+      } else if (awsName !== undefined && AWS_MANAGED[awsName.replace(/^.*\//, '')]) {
+        m.owner.identity!.push(...located({ Statement: AWS_MANAGED[awsName.replace(/^.*\//, '')] }, `AWS managed policy ${awsName}`));
+      } else if (awsName === undefined || !AWS_MANAGED_HARMLESS.test(awsName)) {
+        warnings.push(`${m.where}: managed policy ${arn} is not in the output: not evaluated`);
+      }
+    }
+  }
+
+  // 4. Workload kinds from what uses each role.
+  for (const pr of [...principals.values()]) {
+    const use = pr.arn !== undefined ? uses.get(pr.arn) : undefined;
+    if (use) {
+      principals.set(pr.workload.id, { ...pr, workload: { ...pr.workload, kind: use.kind, name: use.name } });
+    }
+  }
+
+  // 5. Principals named in resource and key policies that are not roles of the output.
+  const inOutput = new Set([...principals.values()].map((p) => p.arn));
+  const addNamed = (pr: unknown, ownAccount: string) => {
+    if (pr === '*' || (typeof pr === 'object' && pr !== null && list((pr as any).AWS).includes('*'))) {
+      principals.set('*', { workload: { id: '*', kind: 'any principal', name: 'any principal (*)', binding: {} }, notes: ['a resource policy names every principal'] });
+      return;
+    }
+    if (typeof pr !== 'object' || pr === null) {
+      return;
+    }
+    for (const a of list((pr as any).AWS)) {
+      const account = accountPrincipal(a) ?? /^arn:[^:]+:(?:iam|sts)::([^:]+):/.exec(a)?.[1];
+      if (inOutput.has(a) || (accountPrincipal(a) !== undefined && account === ownAccount)) {
+        continue;
+      }
+      const whole = accountPrincipal(a) !== undefined;
+      const id = whole ? `account:${account}` : a;
+      if (!principals.has(id)) {
+        principals.set(id, {
+          workload: { id, kind: whole ? 'AWS account' : 'AWS IAM principal', name: whole ? `any principal of account ${account}` : a, account, binding: {} },
+          arn: whole ? undefined : a, account, notes: [account === ownAccount ? 'its identity policies are not in the output' : `if account ${account}'s own IAM policies allow it`],
+        });
+      }
+    }
+    for (const svc of list((pr as any).Service)) {
+      principals.set(`service:${svc}`, { workload: { id: `service:${svc}`, kind: 'AWS service', name: svc, binding: {} }, service: svc, notes: [] });
+    }
+  };
+  for (const s of secrets) {
+    s.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, s.account));
+  }
+  for (const k of keys) {
+    k.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, k.account));
+  }
+
+  // 6. Evaluate.
+  const all = [...principals.values()];
+  const keyOf = (ref: string | undefined): KeyInfo | undefined =>
+    ref === undefined ? undefined : keys.find((k) => k.arn === ref || k.keyId === ref || k.aliases.includes(ref) || k.aliases.some((a) => ref.endsWith(`:${a}`)));
+  const resources: ReportResource[] = [];
+  for (const s of secrets) {
+    const key = keyOf(s.keyRef);
+    const readers: ReportAccess[] = [];
+    const writers: ReportAccess[] = [];
+    for (const pr of all) {
+      for (const [mode, out] of [['read', readers], ['write', writers]] as const) {
+        const a = secretAccess(pr, s, key, mode);
+        if (a) {
+          out.push(a);
+        }
+      }
+    }
+    const p = s.t.doc.Resources[s.id].Properties ?? {};
+    const replicas = (r.resolve(p.ReplicaRegions, s.t) as { Region?: string; KmsKeyId?: string }[] | undefined) ?? [];
+    resources.push({
+      id: s.arn.replace(/-\uE000{6}$/, ''),
+      kind: 'aws-secret',
+      name: s.name,
+      location: `${s.t.stack}/${s.id}`,
+      key: key ? keyEntryId(key) : s.keyRef ?? 'aws/secretsmanager (AWS managed key)',
+      rotation: rotation.get(s.arn) ?? `not rotated${s.tags.has('keyward:rotation') ? ` (declared: ${s.tags.get('keyward:rotation')})` : ''}`,
+      retention: retentionText(s.t.doc.Resources[s.id]),
+      readers,
+      writers,
+      notes: replicas.map((x) => `replicated to ${x.Region} under ${x.KmsKeyId ?? 'aws/secretsmanager'} (replica access not evaluated)`),
+    });
+  }
+  for (const k of keys) {
+    const readers: ReportAccess[] = [];
+    const writers: ReportAccess[] = [];
+    for (const pr of all) {
+      const d = keyAccess(pr, k, 'kms:Decrypt', undefined);
+      if (d) {
+        readers.push(d);
+      }
+      const e = keyAccess(pr, k, 'kms:Encrypt', undefined);
+      if (e) {
+        writers.push(e);
+      }
+    }
+    const p = k.t.doc.Resources[k.id].Properties ?? {};
+    const enabled = r.str(p.EnableKeyRotation, k.t) === 'true';
+    resources.push({
+      id: keyEntryId(k),
+      kind: 'kms-key',
+      name: k.aliases[0] ?? cdkPath(k.t, k.id),
+      location: `${k.t.stack}/${k.id}`,
+      rotation: enabled ? `key material rotated every ${p.RotationPeriodInDays !== undefined ? r.str(p.RotationPeriodInDays, k.t) : 365} days` : 'key material not rotated',
+      retention: `${retentionText(k.t.doc.Resources[k.id])}; deletion waits ${p.PendingWindowInDays !== undefined ? r.str(p.PendingWindowInDays, k.t) : 30} days`,
+      readers,
+      writers,
+      notes: [],
+    });
+  }
+  return { sources: [], resources, workloads: all.map((p) => p.workload), warnings };
+
+  function secretRequest(pr: Principal, s: SecretInfo, action: string): PolicyRequest {
+    return request(pr, action, s.arn, (key) => {
+      const tag = /^(?:secretsmanager|aws):resourcetag\/(.+)$/.exec(key)?.[1];
+      if (tag !== undefined) {
+        const v = s.tags.get(tag);
+        return v === undefined ? [] : [v];
+      }
+      switch (key) {
+        case 'secretsmanager:secretid':
+          return [s.arn];
+        case 'aws:resourceaccount':
+          return [s.account];
+        case 'aws:requestedregion':
+          return [s.region];
+      }
+      return undefined;
+    });
+  }
+
+  function secretAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, mode: 'read' | 'write'): ReportAccess | undefined {
+    const req = secretRequest(pr, s, mode === 'read' ? 'secretsmanager:GetSecretValue' : 'secretsmanager:PutSecretValue');
+    const unknown = new Set<string>();
+    const id = evaluate(pr.identity, req, false, unknown);
+    const notes = [...pr.notes];
+    const rp = resourcePolicy(s.policy, req, unknown);
+    // Same account: an identity policy or a resource-policy statement naming the caller is enough. Another account:
+    // the resource policy must allow the caller (or its account) and the caller's own account must allow it too.
+    let allowed = pr.account === s.account ? or(pr.identity === undefined ? 'no' : id.allow, rp.direct) : and(pr.identity === undefined ? 'yes' : id.allow, rp.any);
+    allowed = and(allowed, not(or(id.deny, rp.deny)));
+    const rpVia = rp.direct !== 'no' || pr.account !== s.account ? rp.via : [];
+    if (allowed === 'no') {
+      return undefined;
+    }
+    const kms = secretKeyAccess(pr, s, key, mode === 'read' ? 'kms:Decrypt' : 'kms:GenerateDataKey', unknown, notes);
+    allowed = and(allowed, kms.allowed);
+    if (allowed === 'no') {
+      return undefined;
+    }
+    // Resource and key policies say `Resource: "*"` for the resource they are attached to: only identity policies match by pattern.
+    const matched = [...new Set(id.matched)];
+    return {
+      workload: pr.workload.id,
+      via: [...new Set([...id.via, ...rpVia, ...kms.via])],
+      matched: matched.map((m) => m.replace(/\uE000/g, '?')),
+      wildcard: matched.some(isWildcard),
+      certainty: allowed,
+      notes: [...new Set([...notes, ...[...unknown].map((u) => `depends on ${u}`)])],
+    };
+  }
+
+  function secretKeyAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, action: string, unknown: Set<string>, notes: string[]): { allowed: Tri; via: string[] } {
+    const context = (k: string): ContextValue | undefined => {
+      switch (k) {
+        case 'kms:viaservice':
+          return [`secretsmanager.${s.region}.amazonaws.com`];
+        case 'kms:encryptioncontext:secretarn':
+          return [s.arn];
+        case 'kms:encryptioncontextkeys':
+          return ['SecretARN', 'SecretVersionId'];
+      }
+      return undefined;
+    };
+    if (s.keyRef === undefined) {
+      // aws/secretsmanager: any principal of the secret's account, through Secrets Manager only; never another account.
+      return { allowed: pr.account === s.account ? 'yes' : 'no', via: [] };
+    }
+    if (key) {
+      const a = keyAccess(pr, key, action, context, unknown);
+      return a ? { allowed: a.certainty, via: a.via } : { allowed: 'no', via: [] };
+    }
+    // A key outside the output: its key policy is unknown; assume it lets the account's IAM policies decide.
+    notes.push(`the key policy of ${s.keyRef} is not in the output`);
+    if (pr.identity === undefined) {
+      return { allowed: 'maybe', via: [] };
+    }
+    const id = evaluate(pr.identity, request(pr, action, s.keyRef, context), false, unknown);
+    return { allowed: and(id.allow, not(id.deny)), via: id.via };
+  }
+
+  function keyAccess(pr: Principal, k: KeyInfo, action: string, extra: ((key: string) => ContextValue | undefined) | undefined, unknown = new Set<string>()): ReportAccess | undefined {
+    const req = request(pr, action, k.arn, (key) => {
+      const tag = /^aws:resourcetag\/(.+)$/.exec(key)?.[1];
+      if (tag !== undefined) {
+        const v = k.tags.get(tag);
+        return v === undefined ? [] : [v];
+      }
+      return extra?.(key) ?? (key === 'aws:resourceaccount' ? [k.account] : undefined);
+    });
+    const id = evaluate(pr.identity, req, false, unknown);
+    const kp = resourcePolicy(k.policy, req, unknown);
+    // The key policy always decides: it names the caller, or names its account and the caller's identity policy allows.
+    const identityAllow: Tri = pr.identity === undefined ? (pr.account === k.account ? 'no' : 'yes') : id.allow;
+    let allowed = pr.account === k.account ? or(kp.direct, and(kp.any, identityAllow)) : and(kp.any, identityAllow);
+    allowed = and(allowed, not(or(id.deny, kp.deny)));
+    if (allowed === 'no') {
+      return undefined;
+    }
+    return {
+      workload: pr.workload.id,
+      via: [...new Set([...id.via, ...kp.via])],
+      matched: [...new Set(id.matched)],
+      wildcard: [...id.matched].some(isWildcard),
+      certainty: allowed,
+      notes: [...new Set([...pr.notes, ...[...unknown].map((u) => `depends on ${u}`)])],
+    };
+  }
+}
+
+/**
+ * A resource or key policy for a caller: `direct` when a statement names the caller itself (or every principal),
+ * `any` when one names the caller or its account (`arn:…:root`, which for the policy's own account only hands the
+ * decision to the account's identity policies).
+ */
+function resourcePolicy(statements: Located[], req: PolicyRequest, unknown: Set<string>): { direct: Tri; any: Tri; deny: Tri; via: string[] } {
+  const direct = evaluate(statements, { ...req, principalAccount: undefined }, true, unknown);
+  const all = evaluate(statements, req, true, unknown);
+  return { direct: direct.allow, any: all.allow, deny: all.deny, via: all.via };
+}
+
+function keyEntryId(k: KeyInfo): string {
+  return `kms:${cdkPath(k.t, k.id)}`;
+}
+
+function attachedNames(r: Resolver, t: Template, p: any): string[] {
+  return [
+    ...list(r.resolve(p.Roles, t)).map((n) => `AWS::IAM::Role|${n}`),
+    ...list(r.resolve(p.Users, t)).map((n) => `AWS::IAM::User|${n}`),
+    ...list(r.resolve(p.Groups, t)).map((n) => `AWS::IAM::Group|${n}`),
+  ];
+}
+
+function request(pr: Principal, action: string, resource: string, specific: (key: string) => ContextValue | undefined): PolicyRequest {
+  return {
+    action,
+    resource,
+    principalArn: pr.arn,
+    principalAccount: pr.account,
+    service: pr.service,
+    context: (key) => {
+      const v = specific(key);
+      if (v !== undefined) {
+        return v;
+      }
+      switch (key) {
+        case 'aws:principalaccount':
+        case 'kms:calleraccount':
+          return pr.account !== undefined && !pr.account.includes('«') ? [pr.account] : 'unknown';
+        case 'aws:principalarn':
+          return pr.arn !== undefined && !unresolved(pr.arn) ? [pr.arn] : 'unknown';
+        case 'aws:principalisawsservice':
+          return pr.service !== undefined ? ['true'] : pr.workload.id === '*' ? 'unknown' : ['false'];
+        case 'aws:principalservicename':
+          return pr.service !== undefined ? [pr.service] : pr.workload.id === '*' ? 'unknown' : [];
+        case 'aws:securetransport':
+          return ['true'];
+        case 'aws:tagkeys':
+          return [];
+      }
+      return key.startsWith('aws:requesttag/') ? [] : 'unknown';
+    },
+  };
+}
+
+/** Allow and Deny of a set of statements for a request; `principal` when the statements are a resource policy. */
+function evaluate(statements: Located[] | undefined, req: PolicyRequest, principal: boolean, unknown: Set<string>): { allow: Tri; deny: Tri; via: string[]; matched: string[] } {
+  let allow: Tri = 'no';
+  let deny: Tri = 'no';
+  const via: string[] = [];
+  const matched: string[] = [];
+  for (const { st, where } of statements ?? []) {
+    if (!actionMatches(st, req.action)) {
+      continue;
+    }
+    const patterns = resourceMatches(st, req.resource);
+    if (patterns.length === 0 && !(principal && st.Resource === undefined && st.NotResource === undefined)) {
+      continue;
+    }
+    let applies: Tri = principal ? principalMatches(st, req) : 'yes';
+    if (applies === 'no') {
+      continue;
+    }
+    const own = new Set<string>();
+    applies = and(applies, conditionHolds(st, req, own));
+    if (applies === 'no') {
+      continue;
+    }
+    if (st.Effect === 'Deny') {
+      deny = or(deny, applies);
+      if (applies === 'maybe') {
+        own.forEach((u) => unknown.add(`a Deny (${where}) on ${u}`));
+      }
+    } else if (st.Effect === 'Allow') {
+      allow = or(allow, applies);
+      own.forEach((u) => unknown.add(u));
+      via.push(where);
+      matched.push(...patterns);
+    }
+  }
+  // A Deny that only maybe applies does not take away an Allow in the report: the report shows who may have access.
+  return { allow, deny: deny === 'maybe' ? 'no' : deny, via, matched };
+}
+
+function retentionText(res: any): string {
+  const d = res?.DeletionPolicy ?? 'Delete';
+  const u = res?.UpdateReplacePolicy ?? 'Delete';
+  return d === u ? `${d} on delete and replace` : `${d} on delete, ${u} on replace`;
+}
+
+function rotationText(r: Resolver, t: Template, p: any): string {
+  const rules = r.resolve(p.RotationRules, t) as { ScheduleExpression?: string; AutomaticallyAfterDays?: string } | undefined;
+  const every = rules?.ScheduleExpression ?? (rules?.AutomaticallyAfterDays !== undefined ? `every ${rules.AutomaticallyAfterDays} days` : 'on an unknown schedule');
+  const hosted = p.HostedRotationLambda ? r.str(p.HostedRotationLambda.RotationType, t) : undefined;
+  const by = hosted !== undefined ? `hosted rotation ${hosted}` : p.RotationLambdaARN !== undefined ? `rotation function ${r.str(p.RotationLambdaARN, t)}` : 'rotation';
+  return `${by}, ${every}`;
+}
+
+export { UNKNOWN_CHAR };

@@ -1,0 +1,139 @@
+// `keyward report --diff`: the access two reports differ by, and whether any of it grew.
+import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
+
+/** One difference in access. */
+export interface AccessChange {
+  /** `added` and `widened` grow access; `removed` and `narrowed` shrink it. */
+  readonly change: 'added' | 'removed' | 'widened' | 'narrowed';
+  /** `read` or `write` of a resource, or `binding` of a workload (who may become it). */
+  readonly access: 'read' | 'write' | 'binding';
+  readonly resource?: string;
+  readonly resourceName?: string;
+  readonly workload: string;
+  readonly workloadKind: string;
+  readonly details: string[];
+}
+
+export interface AccessDiff {
+  /** True when any access was added or widened. */
+  readonly widened: boolean;
+  readonly changes: AccessChange[];
+}
+
+/** Fields of a binding that list who is trusted (more is wider); every other field restricts (more values is wider). */
+const additive = (field: string) => field.startsWith('principal ');
+
+/** How the binding of a workload changed: widened details and narrowed details. */
+export function compareBinding(before: ReportWorkload['binding'], after: ReportWorkload['binding']): { wider: string[]; narrower: string[] } {
+  const wider: string[] = [];
+  const narrower: string[] = [];
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = before[field];
+    const a = after[field];
+    if (b === undefined) {
+      (additive(field) ? wider : narrower).push(`${field} added: ${a!.join(', ')}`);
+    } else if (a === undefined) {
+      (additive(field) ? narrower : wider).push(`${field} no longer bound (was ${b.join(', ')})`);
+    } else {
+      const added = a.filter((v) => !b.includes(v));
+      const gone = b.filter((v) => !a.includes(v));
+      if (added.length > 0) {
+        wider.push(`${field}: ${b.join(', ')} → ${a.join(', ')}`);
+      } else if (gone.length > 0) {
+        narrower.push(`${field}: ${b.join(', ')} → ${a.join(', ')}`);
+      }
+    }
+  }
+  return { wider, narrower };
+}
+
+function crossAccount(w: ReportWorkload, resourceId: string): string | undefined {
+  const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resourceId)?.[1];
+  return w.account !== undefined && account !== undefined && w.account !== account ? w.account : undefined;
+}
+
+/** Compare two access reports. */
+export function diffReports(before: AccessReport, after: AccessReport): AccessDiff {
+  const changes: AccessChange[] = [];
+  const oldResources = new Map(before.resources.map((r) => [r.id, r]));
+  const newResources = new Map(after.resources.map((r) => [r.id, r]));
+  const oldWorkloads = new Map(before.workloads.map((w) => [w.id, w]));
+  const newWorkloads = new Map(after.workloads.map((w) => [w.id, w]));
+  const workload = (id: string, side: Map<string, ReportWorkload>): ReportWorkload => side.get(id) ?? { id, kind: 'unknown', name: id, binding: {} };
+
+  const compareAccess = (resource: ReportResource, mode: 'read' | 'write', olds: ReportAccess[], news: ReportAccess[], isNew: boolean) => {
+    const oldBy = new Map(olds.map((a) => [a.workload, a]));
+    const newBy = new Map(news.map((a) => [a.workload, a]));
+    for (const a of news) {
+      const w = workload(a.workload, newWorkloads);
+      const base = { access: mode, resource: resource.id, resourceName: resource.name, workload: w.id, workloadKind: w.kind } as const;
+      const o = oldBy.get(a.workload);
+      if (!o) {
+        const foreign = crossAccount(w, resource.id);
+        changes.push({
+          ...base, change: 'added', details: [
+            isNew ? `new ${resource.kind} with this ${mode === 'read' ? 'reader' : 'writer'}` : `new ${mode === 'read' ? 'reader' : 'writer'}`,
+            ...(foreign ? [`new cross-account principal (account ${foreign})`] : []),
+            ...(a.wildcard ? [`matched by a wildcard: ${a.matched.join(', ')}`] : []),
+            `allowed by ${a.via.join('; ')}`,
+          ],
+        });
+        continue;
+      }
+      const wider: string[] = [];
+      const narrower: string[] = [];
+      if (a.wildcard && !o.wildcard) {
+        wider.push(`now matched by a wildcard: ${a.matched.join(', ')} (was ${o.matched.join(', ')})`);
+      } else if (!a.wildcard && o.wildcard) {
+        narrower.push(`now matched exactly: ${a.matched.join(', ')} (was ${o.matched.join(', ')})`);
+      }
+      if (a.certainty === 'yes' && o.certainty === 'maybe') {
+        wider.push('now unconditional');
+      } else if (a.certainty === 'maybe' && o.certainty === 'yes') {
+        narrower.push(`now conditional: ${a.notes.join('; ')}`);
+      }
+      if (wider.length > 0) {
+        changes.push({ ...base, change: 'widened', details: wider });
+      } else if (narrower.length > 0) {
+        changes.push({ ...base, change: 'narrowed', details: narrower });
+      }
+    }
+    for (const o of olds) {
+      if (!newBy.has(o.workload)) {
+        const w = workload(o.workload, oldWorkloads);
+        changes.push({
+          change: 'removed', access: mode, resource: resource.id, resourceName: resource.name, workload: w.id, workloadKind: w.kind,
+          details: [newResources.has(resource.id) ? `no longer ${mode === 'read' ? 'reads' : 'writes'}` : `${resource.kind} removed`],
+        });
+      }
+    }
+  };
+
+  for (const r of after.resources) {
+    const o = oldResources.get(r.id);
+    compareAccess(r, 'read', o?.readers ?? [], r.readers, !o);
+    compareAccess(r, 'write', o?.writers ?? [], r.writers, !o);
+  }
+  for (const o of before.resources) {
+    if (!newResources.has(o.id)) {
+      compareAccess(o, 'read', o.readers, [], false);
+      compareAccess(o, 'write', o.writers, [], false);
+    }
+  }
+  const withAccess = new Set(after.resources.flatMap((r) => [...r.readers, ...r.writers].map((a) => a.workload)));
+  for (const w of after.workloads) {
+    const o = oldWorkloads.get(w.id);
+    if (!o || !withAccess.has(w.id)) {
+      continue;
+    }
+    const { wider, narrower } = compareBinding(o.binding, w.binding);
+    if (wider.length > 0) {
+      changes.push({ change: 'widened', access: 'binding', workload: w.id, workloadKind: w.kind, details: wider });
+    } else if (narrower.length > 0) {
+      changes.push({ change: 'narrowed', access: 'binding', workload: w.id, workloadKind: w.kind, details: narrower });
+    }
+  }
+  const order = { widened: 0, added: 1, narrowed: 2, removed: 3 };
+  changes.sort((a, b) => order[a.change] - order[b.change] || (a.resource ?? '').localeCompare(b.resource ?? '') || a.workload.localeCompare(b.workload));
+  return { widened: changes.some((c) => c.change === 'added' || c.change === 'widened'), changes };
+}

@@ -1,0 +1,445 @@
+// The access report of a Terraform output for Vault: every KV path and Transit key, and which auth roles can read or
+// write it, from the `vault_policy` texts (HCL parsed: path globs `*` and `+`, capabilities, deny, Vault's rule
+// priority) joined with the auth backend roles that carry those policies (JWT/OIDC and GitHub Actions with bound
+// claims and audiences, Kubernetes, AppRole, AWS) and the mounts.
+import type { LoadedResource } from '../guard/private/loss/load';
+import { KeywardInputError } from '../guard/private/loss/input-error';
+import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
+
+/** One `path` block of a Vault policy. */
+export interface VaultRule {
+  readonly path: string;
+  readonly capabilities: string[];
+}
+
+/**
+ * Parse a Vault policy (HCL, or its JSON form) into its path rules. Attributes other than `capabilities`
+ * (`allowed_parameters`, `required_parameters`, ...) are skipped: they can only narrow a rule.
+ */
+export function parseVaultPolicy(text: string, where: string): VaultRule[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let doc: any;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch {
+      throw new KeywardInputError(`${where}: policy is neither HCL nor JSON`);
+    }
+    const paths = doc?.path ?? {};
+    return Object.entries(paths).map(([p, body]: [string, any]) => ({ path: p, capabilities: [].concat(body?.capabilities ?? []).map(String) }));
+  }
+  const tokens = tokenize(text, where);
+  const rules: VaultRule[] = [];
+  let i = 0;
+  const expect = (v: string) => {
+    if (tokens[i]?.v !== v) {
+      throw new KeywardInputError(`${where}: policy: expected ${v} but found ${tokens[i]?.v ?? 'end of text'}`);
+    }
+    i++;
+  };
+  const skipValue = () => {
+    // A value: a string, number, identifier, list or block, possibly nested.
+    let depth = 0;
+    do {
+      const t = tokens[i++];
+      if (t === undefined) {
+        throw new KeywardInputError(`${where}: policy: unterminated value`);
+      }
+      if (t.kind === 'punct' && (t.v === '[' || t.v === '{')) {
+        depth++;
+      } else if (t.kind === 'punct' && (t.v === ']' || t.v === '}')) {
+        depth--;
+      }
+    } while (depth > 0);
+  };
+  while (i < tokens.length) {
+    const t = tokens[i++];
+    if (t.kind === 'ident' && t.v === 'path' && tokens[i]?.kind === 'string') {
+      const p = tokens[i++].v;
+      expect('{');
+      const caps: string[] = [];
+      while (tokens[i] && tokens[i].v !== '}') {
+        const name = tokens[i++];
+        if (tokens[i]?.v === '=') {
+          i++;
+        }
+        if (name.v === 'capabilities') {
+          expect('[');
+          while (tokens[i] && tokens[i].v !== ']') {
+            if (tokens[i].kind === 'string') {
+              caps.push(tokens[i].v);
+            }
+            i++;
+          }
+          expect(']');
+        } else {
+          skipValue();
+        }
+      }
+      expect('}');
+      rules.push({ path: p, capabilities: caps });
+    } else if (t.kind === 'ident' && tokens[i]?.v === '=') {
+      i++;
+      skipValue();
+    } else {
+      throw new KeywardInputError(`${where}: policy: unexpected ${JSON.stringify(t.v)}`);
+    }
+  }
+  return rules;
+}
+
+function tokenize(text: string, where: string): { kind: 'string' | 'ident' | 'punct'; v: string }[] {
+  const out: { kind: 'string' | 'ident' | 'punct'; v: string }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s|,/.test(c)) {
+      i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else if (c === '"') {
+      let v = '';
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        v += text[i] === '\\' ? text[++i] : text[i];
+        i++;
+      }
+      if (i >= text.length) {
+        throw new KeywardInputError(`${where}: policy: unterminated string`);
+      }
+      i++;
+      out.push({ kind: 'string', v });
+    } else if (/[{}[\]=]/.test(c)) {
+      out.push({ kind: 'punct', v: c });
+      i++;
+    } else if (/[A-Za-z0-9_.\-]/.test(c)) {
+      let v = '';
+      while (i < text.length && /[A-Za-z0-9_.\-]/.test(text[i])) {
+        v += text[i++];
+      }
+      out.push({ kind: 'ident', v });
+    } else {
+      throw new KeywardInputError(`${where}: policy: unexpected character ${JSON.stringify(c)}`);
+    }
+  }
+  return out;
+}
+
+/** Whether a Vault policy path (`*` at the end: prefix; `+`: one segment) matches a request path. */
+export function vaultPathMatches(pattern: string, path: string): boolean {
+  const prefix = pattern.endsWith('*');
+  const body = prefix ? pattern.slice(0, -1) : pattern;
+  const re = body.split('/').map((seg) => (seg === '+' ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${re}${prefix ? '.*' : ''}$`).test(path);
+}
+
+/** Vault's priority of two matching paths: negative when `a` is the lower (less specific) one. */
+export function vaultPriority(a: string, b: string): number {
+  const firstWild = (p: string) => {
+    const i = p.search(/[+*]/);
+    return i === -1 ? Infinity : i;
+  };
+  if (firstWild(a) !== firstWild(b)) {
+    return firstWild(a) < firstWild(b) ? -1 : 1;
+  }
+  if (a.endsWith('*') !== b.endsWith('*')) {
+    return a.endsWith('*') ? -1 : 1;
+  }
+  const plus = (p: string) => p.split('/').filter((s) => s === '+').length;
+  if (plus(a) !== plus(b)) {
+    return plus(a) > plus(b) ? -1 : 1;
+  }
+  if (a.length !== b.length) {
+    return a.length < b.length ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Resolve `${type.name.attr}` references and `${var.x}` defaults within one Terraform configuration. */
+class TfResolver {
+  private readonly byAddress = new Map<string, LoadedResource>();
+
+  constructor(resources: LoadedResource[]) {
+    for (const r of resources) {
+      this.byAddress.set(`${r.stack}\u0000${r.address}`, r);
+    }
+  }
+
+  public resource(stack: string, address: string): LoadedResource | undefined {
+    return this.byAddress.get(`${stack}\u0000${address}`);
+  }
+
+  public str(v: unknown, stack: string, depth = 0): string {
+    if (typeof v !== 'string') {
+      return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    return v.replace(/\$\{([^{}]+)\}/g, (m, expr: string) => {
+      const e = expr.trim();
+      const ref = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(e);
+      const target = ref ? this.resource(stack, `${ref[1]}.${ref[2]}`) : undefined;
+      if (target && depth < 20) {
+        const attr = ref![3];
+        const value = target.properties[attr] ?? (attr === 'id' ? target.properties.path ?? target.properties.name : undefined);
+        if (value !== undefined) {
+          return this.str(value, stack, depth + 1);
+        }
+      }
+      return `«${m}»`;
+    });
+  }
+
+  public strs(v: unknown, stack: string): string[] {
+    return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) => this.str(x, stack));
+  }
+}
+
+interface VaultWorkloadInfo {
+  readonly workload: ReportWorkload;
+  readonly stack: string;
+  readonly policies: string[];
+}
+
+interface Protected {
+  readonly resource: Omit<ReportResource, 'readers' | 'writers'>;
+  readonly stack: string;
+  /** Request paths and the capabilities that read or write through them. */
+  readonly read: { path: string; caps: string[] }[];
+  readonly write: { path: string; caps: string[] }[];
+}
+
+const GITHUB_ISSUER = /token\.actions\.githubusercontent\.com/;
+
+/** Read the access report of a Terraform output (Vault resources). */
+export function vaultAccess(resources: LoadedResource[]): AccessReport {
+  const tf = new TfResolver(resources);
+  const warnings: string[] = [];
+  const mounts = new Map<string, LoadedResource>();
+  const policies = new Map<string, { rules: VaultRule[]; where: string }>();
+  const workloads: VaultWorkloadInfo[] = [];
+  const protectedItems: Protected[] = [];
+  const kvSettings = new Map<string, any>();
+  const backends = new Map<string, LoadedResource>();
+
+  for (const r of resources) {
+    const p = r.properties;
+    if (r.type === 'vault_mount') {
+      mounts.set(`${r.stack}\u0000${tf.str(p.path, r.stack)}`, r);
+    } else if (r.type === 'vault_kv_secret_backend_v2') {
+      kvSettings.set(`${r.stack}\u0000${tf.str(p.mount, r.stack)}`, p);
+    } else if (r.type === 'vault_auth_backend' || r.type === 'vault_jwt_auth_backend') {
+      backends.set(`${r.stack}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
+    } else if (r.type === 'vault_policy') {
+      const name = tf.str(p.name, r.stack).toLowerCase();
+      const text = tf.str(p.policy, r.stack);
+      const where = `${r.stack}/${r.address}`;
+      if (text.includes('«')) {
+        warnings.push(`${where}: policy text is not literal (${text.slice(0, 60)}): not evaluated`);
+        continue;
+      }
+      policies.set(`${r.stack}\u0000${name}`, { rules: parseVaultPolicy(text, where), where: `${where} (policy ${name})` });
+    }
+  }
+  const isKv2 = (stack: string, mount: string) => {
+    const m = mounts.get(`${stack}\u0000${mount}`);
+    return m !== undefined && (m.properties.type === 'kv-v2' || (m.properties.type === 'kv' && String(m.properties.options?.version) === '2'));
+  };
+  const seenKv = new Set<string>();
+  const kvItem = (r: LoadedResource, mount: string, name: string, metadata: any, declaredOnly: boolean) => {
+    const id = `${r.stack}:${mount}/${name}`;
+    if (seenKv.has(`${r.stack}\u0000${id}`)) {
+      return;
+    }
+    seenKv.add(`${r.stack}\u0000${id}`);
+    const settings = kvSettings.get(`${r.stack}\u0000${mount}`);
+    const period = metadata?.rotation_period;
+    const mountRes = mounts.get(`${r.stack}\u0000${mount}`);
+    protectedItems.push({
+      stack: r.stack,
+      resource: {
+        id,
+        kind: 'vault-kv',
+        name: `${mount}/${name}`,
+        location: `${r.stack}/${r.address}`,
+        key: `mount ${mount}`,
+        rotation: period ? `every ${period} (declared in custom metadata)` : 'no rotation declared',
+        retention: [
+          r.preventDestroy ? 'prevent_destroy' : 'destroyable',
+          mountRes ? (mountRes.preventDestroy ? 'mount prevent_destroy' : 'mount destroyable') : 'mount not in the output',
+          settings?.max_versions !== undefined ? `${settings.max_versions} versions kept` : undefined,
+        ].filter(Boolean).join(', '),
+        notes: declaredOnly ? ['declared only: the value is written out of band'] : [],
+      },
+      read: [{ path: `${mount}/data/${name}`, caps: ['read'] }],
+      write: [{ path: `${mount}/data/${name}`, caps: ['create', 'update', 'patch'] }],
+    });
+  };
+  for (const r of resources) {
+    const p = r.properties;
+    if (r.type === 'vault_kv_secret_v2') {
+      kvItem(r, tf.str(p.mount, r.stack), tf.str(p.name, r.stack), p.custom_metadata?.data, false);
+    } else if (r.type === 'vault_generic_endpoint' || r.type === 'vault_generic_secret') {
+      const path = tf.str(p.path, r.stack);
+      const m = /^(.+?)\/(metadata|data)\/(.+)$/.exec(path);
+      if (m && isKv2(r.stack, m[1])) {
+        let meta: any;
+        try {
+          meta = JSON.parse(tf.str(p.data_json, r.stack))?.custom_metadata;
+        } catch {
+          meta = undefined;
+        }
+        kvItem(r, m[1], m[3], meta, true);
+      }
+    } else if (r.type === 'vault_kv_secret') {
+      const path = tf.str(p.path, r.stack);
+      protectedItems.push({
+        stack: r.stack,
+        resource: {
+          id: `${r.stack}:${path}`, kind: 'vault-kv', name: path, location: `${r.stack}/${r.address}`, key: `mount ${path.split('/')[0]}`,
+          rotation: 'no rotation declared', retention: r.preventDestroy ? 'prevent_destroy' : 'destroyable', notes: ['KV version 1'],
+        },
+        read: [{ path, caps: ['read'] }],
+        write: [{ path, caps: ['create', 'update'] }],
+      });
+    } else if (r.type === 'vault_transit_secret_backend_key') {
+      const mount = tf.str(p.backend, r.stack);
+      const name = tf.str(p.name, r.stack);
+      const period = Number(p.auto_rotate_period ?? 0);
+      protectedItems.push({
+        stack: r.stack,
+        resource: {
+          id: `${r.stack}:${mount}/keys/${name}`,
+          kind: 'transit-key',
+          name: `${mount}/keys/${name}`,
+          location: `${r.stack}/${r.address}`,
+          rotation: period > 0 ? `auto-rotated every ${Math.round(period / 86400)} days` : 'not auto-rotated',
+          retention: `${r.preventDestroy ? 'prevent_destroy' : 'destroyable'}, deletion ${p.deletion_allowed === true ? 'allowed' : 'not allowed'}${p.exportable === true ? ', exportable' : ''}`,
+          notes: [],
+        },
+        // Readers decrypt (or get a plaintext data key); writers encrypt.
+        read: [{ path: `${mount}/decrypt/${name}`, caps: ['update'] }, { path: `${mount}/datakey/plaintext/${name}`, caps: ['update'] }],
+        write: [{ path: `${mount}/encrypt/${name}`, caps: ['update'] }],
+      });
+    } else if (/^vault_.*auth_backend_role$/.test(r.type)) {
+      workloads.push(authRole(r));
+    }
+  }
+
+  function authRole(r: LoadedResource): VaultWorkloadInfo {
+    const p = r.properties;
+    const backendPath = tf.str(p.backend ?? defaultBackend(r.type), r.stack);
+    const role = tf.str(p.role_name ?? p.role, r.stack);
+    const backend = backends.get(`${r.stack}\u0000${backendPath}`);
+    const binding: { [k: string]: string[] } = {};
+    const put = (k: string, v: unknown) => {
+      const values = tf.strs(v, r.stack).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+      if (values.length > 0) {
+        binding[k] = values;
+      }
+    };
+    let kind = r.type.replace(/^vault_|_auth_backend_role$/g, '');
+    if (r.type === 'vault_jwt_auth_backend_role') {
+      const issuer = tf.str(backend?.properties.bound_issuer ?? backend?.properties.oidc_discovery_url, r.stack);
+      kind = GITHUB_ISSUER.test(issuer) ? 'GitHub Actions' : 'JWT/OIDC';
+      put('issuer', issuer || undefined);
+      put('role_type', p.role_type);
+      put('bound_audiences', p.bound_audiences);
+      put('bound_subject', p.bound_subject);
+      put('bound_claims_type', p.bound_claims_type ?? 'string');
+      for (const [k, v] of Object.entries(p.bound_claims ?? {})) {
+        put(`bound_claims.${k}`, v);
+      }
+      put('bound_cidrs', p.bound_cidrs);
+    } else if (r.type === 'vault_kubernetes_auth_backend_role') {
+      kind = 'Kubernetes service account';
+      put('bound_service_account_names', p.bound_service_account_names);
+      put('bound_service_account_namespaces', p.bound_service_account_namespaces);
+      put('audience', p.audience);
+    } else if (r.type === 'vault_approle_auth_backend_role') {
+      kind = 'AppRole';
+      put('bind_secret_id', p.bind_secret_id ?? true);
+      put('secret_id_bound_cidrs', p.secret_id_bound_cidrs);
+    } else if (r.type === 'vault_aws_auth_backend_role') {
+      kind = 'AWS IAM (Vault)';
+      for (const k of Object.keys(p).filter((x) => x.startsWith('bound_') || x === 'auth_type')) {
+        put(k, p[k]);
+      }
+    } else {
+      for (const k of Object.keys(p).filter((x) => x.startsWith('bound_'))) {
+        put(k, p[k]);
+      }
+    }
+    put('token_bound_cidrs', p.token_bound_cidrs);
+    const pols = [...tf.strs(p.token_policies, r.stack), ...tf.strs(p.policies, r.stack)];
+    const name = `auth/${backendPath}/role/${role}`;
+    return { workload: { id: `${r.stack}:${name}`, kind, name, binding }, stack: r.stack, policies: pols };
+  }
+
+  // Access: each workload's policies merged (a path in several policies gets the union), then for each request path
+  // the most specific matching rule decides, and deny on it takes everything away.
+  const reportResources: ReportResource[] = protectedItems.map((x) => ({ ...x.resource, readers: [], writers: [] }));
+  for (const w of workloads) {
+    const merged = new Map<string, { caps: Set<string>; where: string[] }>();
+    for (const name of w.policies) {
+      if (name.includes('«')) {
+        warnings.push(`${w.workload.id}: policy ${name} cannot be resolved within the output: not evaluated`);
+        continue;
+      }
+      const pol = policies.get(`${w.stack}\u0000${name.toLowerCase()}`);
+      if (!pol) {
+        if (name !== 'default') {
+          warnings.push(`${w.workload.id}: policy "${name}" is not in the output: not evaluated`);
+        }
+        continue;
+      }
+      for (const rule of pol.rules) {
+        const m = merged.get(rule.path) ?? { caps: new Set<string>(), where: [] };
+        rule.capabilities.forEach((c) => m.caps.add(c));
+        m.where.push(`${pol.where} path "${rule.path}"`);
+        merged.set(rule.path, m);
+      }
+    }
+    const rules = [...merged.entries()];
+    protectedItems.forEach((item, i) => {
+      if (item.stack !== w.stack) {
+        return;
+      }
+      for (const [mode, wanted] of [['read', item.read], ['write', item.write]] as const) {
+        const via: string[] = [];
+        const matched: string[] = [];
+        for (const want of wanted) {
+          let best: [string, { caps: Set<string>; where: string[] }] | undefined;
+          for (const rule of rules) {
+            if (vaultPathMatches(rule[0], want.path) && (!best || vaultPriority(rule[0], best[0]) > 0)) {
+              best = rule;
+            }
+          }
+          if (best && !best[1].caps.has('deny') && want.caps.some((c) => best![1].caps.has(c))) {
+            via.push(...best[1].where);
+            matched.push(best[0]);
+          }
+        }
+        if (via.length > 0) {
+          const access: ReportAccess = {
+            workload: w.workload.id,
+            via: [...new Set(via)],
+            matched: [...new Set(matched)],
+            wildcard: matched.some((m) => /[*+]/.test(m)),
+            certainty: 'yes',
+            notes: [],
+          };
+          (mode === 'read' ? reportResources[i].readers : reportResources[i].writers).push(access);
+        }
+      }
+    });
+  }
+  return { sources: [], resources: reportResources, workloads: workloads.map((w) => w.workload), warnings };
+}
+
+function defaultBackend(type: string): string {
+  return type.replace(/^vault_|_auth_backend_role$/g, '').replace(/_/g, '-');
+}
