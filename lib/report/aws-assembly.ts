@@ -17,6 +17,23 @@ export interface Template {
   readonly region?: string;
   /** The parent template and the logical id of the `AWS::CloudFormation::Stack` that creates this one. */
   readonly parent?: { template: Template; logicalId: string };
+  /** Construct paths by logical id, from the cloud assembly's metadata (there even when templates carry no path metadata). */
+  readonly paths?: Map<string, string>;
+}
+
+/** Logical id to construct path from a stack artifact's metadata (inline or in its additional metadata file). */
+function pathsOf(dir: string, artifact: any): Map<string, string> {
+  const meta = artifact.metadata ?? (artifact.additionalMetadataFile ? readDoc(path.join(dir, artifact.additionalMetadataFile)) : {});
+  const out = new Map<string, string>();
+  for (const [p, entries] of Object.entries(meta ?? {}) as [string, any[]][]) {
+    for (const e of Array.isArray(entries) ? entries : []) {
+      // A logical id can repeat in a nested stack's template: the top-level resource has the shorter path.
+      if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string' && (!out.has(e.data) || p.length < out.get(e.data)!.length)) {
+        out.set(e.data, p.replace(/^\//, ''));
+      }
+    }
+  }
+  return out;
 }
 
 function readDoc(file: string): any {
@@ -51,7 +68,7 @@ function cdkOut(dir: string, manifest: any): Template[] {
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {}) as [string, any][]) {
     if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
       const file = path.join(dir, artifact.properties.templateFile);
-      out.push({ stack: artifact.displayName ?? artifact.properties.stackName ?? id, file, doc: readDoc(file), ...envOf(artifact) });
+      out.push({ stack: artifact.displayName ?? artifact.properties.stackName ?? id, file, doc: readDoc(file), ...envOf(artifact), paths: pathsOf(dir, artifact) });
     } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       const nested = path.join(dir, artifact.properties.directoryName);
       out.push(...cdkOut(nested, readDoc(path.join(nested, 'manifest.json'))));

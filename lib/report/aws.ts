@@ -59,7 +59,7 @@ const AWS_MANAGED: { [name: string]: Statement[] } = {
 const AWS_MANAGED_HARMLESS = /^(service-role\/)?(AWSLambdaBasicExecutionRole|AWSLambdaVPCAccessExecutionRole|AmazonECSTaskExecutionRolePolicy|AWSXRayDaemonWriteAccess|CloudWatchAgentServerPolicy|AmazonSSMManagedInstanceCore)$/;
 
 const cdkPath = (t: Template, id: string): string => {
-  const p = t.doc.Resources?.[id]?.Metadata?.['aws:cdk:path'];
+  const p = t.doc.Resources?.[id]?.Metadata?.['aws:cdk:path'] ?? t.paths?.get(id);
   return typeof p === 'string' ? p.replace(/(\/Resource)+$/, '') : `${t.stack}/${id}`;
 };
 
