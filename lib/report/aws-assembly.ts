@@ -121,12 +121,13 @@ export class Resolver {
     }
   }
 
+  /** A stack without a concrete environment deploys where the CLI points: taken as one account and region for all such stacks. */
   public account(t: Template): string {
-    return t.account ?? `«AWS::AccountId of ${t.stack.split('/')[0]}»`;
+    return t.account ?? '«AWS::AccountId»';
   }
 
   public region(t: Template): string {
-    return t.region ?? `«AWS::Region of ${t.stack.split('/')[0]}»`;
+    return t.region ?? '«AWS::Region»';
   }
 
   public partition(t: Template): string {

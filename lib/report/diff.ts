@@ -47,9 +47,8 @@ export function compareBinding(before: ReportWorkload['binding'], after: ReportW
   return { wider, narrower };
 }
 
-function crossAccount(w: ReportWorkload, resourceId: string): string | undefined {
-  const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resourceId)?.[1];
-  return w.account !== undefined && account !== undefined && w.account !== account ? w.account : undefined;
+function crossAccount(w: ReportWorkload, r: ReportResource): string | undefined {
+  return w.account !== undefined && r.account !== undefined && w.account !== r.account ? w.account : undefined;
 }
 
 /** Compare two access reports. */
@@ -69,7 +68,7 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
       const base = { access: mode, resource: resource.id, resourceName: resource.name, workload: w.id, workloadKind: w.kind } as const;
       const o = oldBy.get(a.workload);
       if (!o) {
-        const foreign = crossAccount(w, resource.id);
+        const foreign = crossAccount(w, resource);
         changes.push({
           ...base, change: 'added', details: [
             isNew ? `new ${resource.kind} with this ${mode === 'read' ? 'reader' : 'writer'}` : `new ${mode === 'read' ? 'reader' : 'writer'}`,

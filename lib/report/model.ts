@@ -50,6 +50,8 @@ export interface ReportResource {
   readonly name: string;
   /** Stack and logical id or Terraform address. */
   readonly location: string;
+  /** The AWS account that holds it (AWS resources). */
+  readonly account?: string;
   /** The key that encrypts it (id of a `kms-key` entry, or an ARN outside the output), or the Vault mount. */
   readonly key?: string;
   readonly rotation: string;
