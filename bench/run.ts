@@ -9,6 +9,7 @@ import * as path from 'path';
 import { synthPlainAws, synthPlainVault } from './baseline';
 import { synthKeywardAws, synthKeywardCatalog, synthKeywardVault } from './keyward';
 import { fmtBytes, medianMs, policiesOfRole, policyBytes, readTemplates, tmpOutdir } from './measure';
+import { printReportBench, reportBench } from './report';
 
 process.env.CDK_VALIDATION = 'false';
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -127,7 +128,10 @@ function main(): void {
     ['N', 'Keyward synth', 'vault_policy', 'policy bytes', 'resources', 'raw provider synth', 'vault_policy', 'policy bytes', 'resources', 'time Keyward / raw'],
     vaultRows);
 
-  // 4. Targets.
+  // 4. keyward report on a 1,000-secret × 200-workload catalog, against its synthesis.
+  printReportBench(reportBench());
+
+  // 5. Targets.
   console.log('\n### Targets\n');
   const check = (label: string, ok: boolean, detail: string) => console.log(`- ${ok ? 'met' : 'NOT met'}: ${label} (${detail})`);
   const k500 = times.get('keyward:500');

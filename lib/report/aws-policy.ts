@@ -104,24 +104,52 @@ export function statementsOf(doc: unknown): Statement[] {
   return (Array.isArray(s) ? s : [s]).filter((x): x is Statement => typeof x === 'object' && x !== null);
 }
 
+interface Parsed {
+  readonly resources?: string[];
+  readonly notResources?: string[];
+  readonly actions: Map<string, boolean>;
+}
+
+// Statements are evaluated for every secret and every principal: their lists are normalized once.
+const parsedStatements = new WeakMap<Statement, Parsed>();
+
+function parsed(st: Statement): Parsed {
+  let p = parsedStatements.get(st);
+  if (!p) {
+    p = {
+      resources: st.Resource !== undefined ? list(st.Resource) : undefined,
+      notResources: st.NotResource !== undefined ? list(st.NotResource) : undefined,
+      actions: new Map(),
+    };
+    parsedStatements.set(st, p);
+  }
+  return p;
+}
+
 export function actionMatches(st: Statement, action: string): boolean {
-  if (st.Action !== undefined) {
-    return list(st.Action).some((a) => globMatch(a, action, true));
+  const cache = parsed(st).actions;
+  let r = cache.get(action);
+  if (r === undefined) {
+    if (st.Action !== undefined) {
+      r = list(st.Action).some((a) => globMatch(a, action, true));
+    } else if (st.NotAction !== undefined) {
+      r = !list(st.NotAction).some((a) => globMatch(a, action, true));
+    } else {
+      r = false;
+    }
+    cache.set(action, r);
   }
-  if (st.NotAction !== undefined) {
-    return !list(st.NotAction).some((a) => globMatch(a, action, true));
-  }
-  return false;
+  return r;
 }
 
 /** The patterns of a statement that match the resource (Resource), or `NotResource` when that excludes it not. */
 export function resourceMatches(st: Statement, resource: string): string[] {
-  if (st.Resource !== undefined) {
-    return list(st.Resource).filter((r) => globMatch(r, resource));
+  const p = parsed(st);
+  if (p.resources !== undefined) {
+    return p.resources.filter((r) => globMatch(r, resource));
   }
-  if (st.NotResource !== undefined) {
-    const excluded = list(st.NotResource);
-    return excluded.some((r) => globMatch(r, resource)) ? [] : [`NotResource ${excluded.join(', ')}`];
+  if (p.notResources !== undefined) {
+    return p.notResources.some((r) => globMatch(r, resource)) ? [] : [`NotResource ${p.notResources.join(', ')}`];
   }
   return [];
 }

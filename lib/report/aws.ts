@@ -378,6 +378,9 @@ export function awsAccess(templates: Template[]): AccessReport {
     const req = secretRequest(pr, s, mode === 'read' ? 'secretsmanager:GetSecretValue' : 'secretsmanager:PutSecretValue');
     const unknown = new Set<string>();
     const id = evaluate(pr.identity, req, false, unknown);
+    if (id.allow === 'no' && !s.policy.some((l) => l.st.Effect === 'Allow' && actionMatches(l.st, req.action))) {
+      return undefined;
+    }
     const notes = [...pr.notes];
     const rp = resourcePolicy(s.policy, req, unknown);
     // Same account: an identity policy or a resource-policy statement naming the caller is enough. Another account:
@@ -518,16 +521,33 @@ function request(pr: Principal, action: string, resource: string, specific: (key
   };
 }
 
+const relevantCache = new WeakMap<Located[], Map<string, Located[]>>();
+
+/** The statements whose Action (or NotAction) covers the action, computed once per statement list and action. */
+function relevant(statements: Located[] | undefined, action: string): Located[] {
+  if (!statements) {
+    return [];
+  }
+  let byAction = relevantCache.get(statements);
+  if (!byAction) {
+    byAction = new Map();
+    relevantCache.set(statements, byAction);
+  }
+  let out = byAction.get(action);
+  if (!out) {
+    out = statements.filter((l) => actionMatches(l.st, action));
+    byAction.set(action, out);
+  }
+  return out;
+}
+
 /** Allow and Deny of a set of statements for a request; `principal` when the statements are a resource policy. */
 function evaluate(statements: Located[] | undefined, req: PolicyRequest, principal: boolean, unknown: Set<string>): { allow: Tri; deny: Tri; via: string[]; matched: string[] } {
   let allow: Tri = 'no';
   let deny: Tri = 'no';
   const via: string[] = [];
   const matched: string[] = [];
-  for (const { st, where } of statements ?? []) {
-    if (!actionMatches(st, req.action)) {
-      continue;
-    }
+  for (const { st, where } of relevant(statements, req.action)) {
     const patterns = resourceMatches(st, req.resource);
     if (patterns.length === 0 && !(principal && st.Resource === undefined && st.NotResource === undefined)) {
       continue;

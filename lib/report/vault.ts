@@ -132,10 +132,14 @@ function tokenize(text: string, where: string): { kind: 'string' | 'ident' | 'pu
 
 /** Whether a Vault policy path (`*` at the end: prefix; `+`: one segment) matches a request path. */
 export function vaultPathMatches(pattern: string, path: string): boolean {
+  return pathRegExp(pattern).test(path);
+}
+
+function pathRegExp(pattern: string): RegExp {
   const prefix = pattern.endsWith('*');
   const body = prefix ? pattern.slice(0, -1) : pattern;
   const re = body.split('/').map((seg) => (seg === '+' ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
-  return new RegExp(`^${re}${prefix ? '.*' : ''}$`).test(path);
+  return new RegExp(`^${re}${prefix ? '.*' : ''}$`);
 }
 
 /** Vault's priority of two matching paths: negative when `a` is the lower (less specific) one. */
@@ -403,7 +407,8 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         merged.set(rule.path, m);
       }
     }
-    const rules = [...merged.entries()];
+    // Exact paths are looked up; only glob rules are matched one by one (an exact path always has the highest priority).
+    const globs = [...merged.entries()].filter(([p]) => /[*+]/.test(p)).map(([p, rule]) => ({ p, rule, re: pathRegExp(p) }));
     protectedItems.forEach((item, i) => {
       if (item.stack !== w.stack) {
         return;
@@ -412,10 +417,11 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         const via: string[] = [];
         const matched: string[] = [];
         for (const want of wanted) {
-          let best: [string, { caps: Set<string>; where: string[] }] | undefined;
-          for (const rule of rules) {
-            if (vaultPathMatches(rule[0], want.path) && (!best || vaultPriority(rule[0], best[0]) > 0)) {
-              best = rule;
+          const exact = merged.get(want.path);
+          let best: [string, { caps: Set<string>; where: string[] }] | undefined = exact ? [want.path, exact] : undefined;
+          for (const g of exact ? [] : globs) {
+            if (g.re.test(want.path) && (!best || vaultPriority(g.p, best[0]) > 0)) {
+              best = [g.p, g.rule];
             }
           }
           if (best && !best[1].caps.has('deny') && want.caps.some((c) => best![1].caps.has(c))) {
