@@ -125,7 +125,7 @@ export function awsAccess(templates: Template[]): AccessReport {
         case 'AWS::IAM::Role':
         case 'AWS::IAM::User':
         case 'AWS::IAM::Group': {
-          const kind = res.Type === 'AWS::IAM::Role' ? 'IAM role' : res.Type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
+          let kind = res.Type === 'AWS::IAM::Role' ? 'IAM role' : res.Type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
           const arn = r.iamArn(id, t);
           const binding: { [k: string]: string[] } = {};
           for (const st of statementsOf(r.resolve(p.AssumeRolePolicyDocument, t))) {
@@ -144,6 +144,10 @@ export function awsAccess(templates: Template[]): AccessReport {
           }
           if (res.Type === 'AWS::IAM::User') {
             binding.groups = list(r.resolve(p.Groups, t));
+          }
+          if ((binding['principal Federated'] ?? []).some((f) => /token\.actions\.githubusercontent\.com/.test(f))) {
+            // Who may assume it is in the trust policy's token.actions.githubusercontent.com:sub (repository, ref, environment).
+            kind = 'GitHub Actions (IAM role)';
           }
           const identity: Located[] = [];
           for (const pol of (p.Policies ?? []) as any[]) {

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { accessReport, AccessReport } from '../../lib/report';
+import { accessReport, AccessReport, diffReports } from '../../lib/report';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-aws-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -188,4 +188,27 @@ test('writers need PutSecretValue and kms:GenerateDataKey', () => {
   expect(onlySecret.resources.find((r) => r.name === 'app/db')!.writers).toEqual([]);
   const withKey = accessReport([assembly({ S: secretsAndKey({ P: policy([write, { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*' }]) }) })]);
   expect(withKey.resources.find((r) => r.name === 'app/db')!.writers.map((a) => a.workload)).toEqual(['S/Role']);
+});
+
+test('a role trusted by GitHub OIDC is a GitHub Actions workload, bound by its sub condition; a wider sub is a wider binding', () => {
+  const trust = (sub: string) => ({
+    Statement: [{
+      Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity',
+      Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': sub } },
+    }],
+  });
+  const build = (sub: string) => {
+    const doc = secretsAndKey({ P: policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'kms:Decrypt'], Resource: '*' }]) });
+    doc.Resources.Role.Properties.AssumeRolePolicyDocument = trust(sub);
+    return accessReport([assembly({ S: doc })]);
+  };
+  const before = build('repo:acme/app:environment:production');
+  expect(before.workloads.find((w) => w.id === 'S/Role')).toMatchObject({
+    kind: 'GitHub Actions (IAM role)',
+    binding: { 'StringLike token.actions.githubusercontent.com:sub': ['repo:acme/app:environment:production'] },
+  });
+  const d = diffReports(before, build('repo:acme/*'));
+  expect(d.widened).toBe(true);
+  expect(d.changes).toEqual([expect.objectContaining({ change: 'widened', access: 'binding', workload: 'S/Role' })]);
 });
