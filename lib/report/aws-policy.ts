@@ -203,7 +203,8 @@ export function conditionHolds(st: Statement, req: PolicyRequest, unknown: Set<s
     for (const [key, expected] of Object.entries(block ?? {})) {
       const r = evalCondition(op, key, list(expected), req);
       if (r === 'maybe') {
-        unknown.add(`${op} ${key}`);
+        const values = list(expected);
+        unknown.add(`${key} ${op} ${values.slice(0, 3).join(', ')}${values.length > 3 ? ` (+${values.length - 3} more)` : ''}`);
       }
       result = and(result, r);
       if (result === 'no') {

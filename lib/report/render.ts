@@ -100,12 +100,12 @@ export function renderMermaid(report: AccessReport): string {
   for (const r of report.resources) {
     for (const a of r.readers) {
       if (workloads.has(a.workload)) {
-        lines.push(`  ${node(`w:${a.workload}`, 'w')} -- "read${a.certainty === 'maybe' ? '?' : ''}" --> ${node(`r:${r.id}`, 'r')}`);
+        lines.push(`  ${node(`w:${a.workload}`, 'w')} -- "read${a.certainty === 'maybe' ? ' (conditional)' : ''}" --> ${node(`r:${r.id}`, 'r')}`);
       }
     }
     for (const a of r.writers) {
       if (workloads.has(a.workload)) {
-        lines.push(`  ${node(`w:${a.workload}`, 'w')} -. "write${a.certainty === 'maybe' ? '?' : ''}" .-> ${node(`r:${r.id}`, 'r')}`);
+        lines.push(`  ${node(`w:${a.workload}`, 'w')} -. "write${a.certainty === 'maybe' ? ' (conditional)' : ''}" .-> ${node(`r:${r.id}`, 'r')}`);
       }
     }
   }

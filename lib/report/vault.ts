@@ -164,7 +164,7 @@ export function vaultPriority(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Resolve `${type.name.attr}` references and `${var.x}` defaults within one Terraform configuration. */
+/** Resolve `${type.name.attr}` references within one Terraform configuration (anything else stays unresolved: «…»). */
 class TfResolver {
   private readonly byAddress = new Map<string, LoadedResource>();
 
@@ -282,7 +282,9 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       write: [{ path: `${mount}/data/${name}`, caps: ['create', 'update', 'patch'] }],
     });
   };
-  for (const r of resources) {
+  // Secrets with a value first, so a path that also has a metadata endpoint is not reported as declared only.
+  const ordered = [...resources.filter((r) => r.type === 'vault_kv_secret_v2'), ...resources.filter((r) => r.type !== 'vault_kv_secret_v2')];
+  for (const r of ordered) {
     const p = r.properties;
     if (r.type === 'vault_kv_secret_v2') {
       kvItem(r, tf.str(p.mount, r.stack), tf.str(p.name, r.stack), p.custom_metadata?.data, false);
