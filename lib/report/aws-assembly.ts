@@ -19,18 +19,33 @@ export interface Template {
   readonly parent?: { template: Template; logicalId: string };
   /** Construct paths by logical id, from the cloud assembly's metadata (there even when templates carry no path metadata). */
   readonly paths?: Map<string, string>;
+  /** Every (construct path, logical id) of the top-level stack artifact, nested stacks included. */
+  readonly entries?: [string, string][];
 }
 
-/** Logical id to construct path from a stack artifact's metadata (inline or in its additional metadata file). */
-function pathsOf(dir: string, artifact: any): Map<string, string> {
+/** (construct path, logical id) of every CloudFormation element, from a stack artifact's metadata (inline or in its file). */
+function logicalIdsOf(dir: string, artifact: any): [string, string][] {
   const meta = artifact.metadata ?? (artifact.additionalMetadataFile ? readDoc(path.join(dir, artifact.additionalMetadataFile)) : {});
-  const out = new Map<string, string>();
+  const out: [string, string][] = [];
   for (const [p, entries] of Object.entries(meta ?? {}) as [string, any[]][]) {
     for (const e of Array.isArray(entries) ? entries : []) {
-      // A logical id can repeat in a nested stack's template: the top-level resource has the shorter path.
-      if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string' && (!out.has(e.data) || p.length < out.get(e.data)!.length)) {
-        out.set(e.data, p.replace(/^\//, ''));
+      if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') {
+        out.push([p.replace(/^\//, ''), e.data]);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * Logical id to construct path for the template whose constructs live under `scope` (a top-level stack: every entry;
+ * a nested stack: entries under its construct path). A logical id repeated in a deeper nested stack has the longer path.
+ */
+function pathsUnder(entries: [string, string][], scope: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [p, id] of entries) {
+    if ((scope === undefined || p.startsWith(`${scope}/`)) && (!out.has(id) || p.length < out.get(id)!.length)) {
+      out.set(id, p);
     }
   }
   return out;
@@ -57,7 +72,14 @@ function withNested(t: Template, seen: Set<string>): Template[] {
   }
   const out = [t];
   for (const n of nestedTemplates(t.file, t.doc)) {
-    const child: Template = { stack: `${t.stack}/${n.logicalId}`, file: n.file, doc: readDoc(n.file), account: t.account, region: t.region, parent: { template: t, logicalId: n.logicalId } };
+    // The nested stack's constructs live under the construct that owns its AWS::CloudFormation::Stack resource
+    // (`<scope>.NestedStack/<scope>.NestedStackResource`).
+    const resourcePath = n.constructPath ?? t.paths?.get(n.logicalId);
+    const scope = resourcePath?.replace(/^\//, '').replace(/\.NestedStack\/[^/]+\.NestedStackResource$/, '');
+    const child: Template = {
+      stack: `${t.stack}/${n.logicalId}`, file: n.file, doc: readDoc(n.file), account: t.account, region: t.region, parent: { template: t, logicalId: n.logicalId },
+      entries: t.entries, paths: t.entries && scope ? pathsUnder(t.entries, scope) : undefined,
+    };
     out.push(...withNested(child, new Set([...seen, resolved])));
   }
   return out;
@@ -68,7 +90,8 @@ function cdkOut(dir: string, manifest: any): Template[] {
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {}) as [string, any][]) {
     if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
       const file = path.join(dir, artifact.properties.templateFile);
-      out.push({ stack: artifact.displayName ?? artifact.properties.stackName ?? id, file, doc: readDoc(file), ...envOf(artifact), paths: pathsOf(dir, artifact) });
+      const entries = logicalIdsOf(dir, artifact);
+      out.push({ stack: artifact.displayName ?? artifact.properties.stackName ?? id, file, doc: readDoc(file), ...envOf(artifact), entries, paths: pathsUnder(entries, undefined) });
     } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       const nested = path.join(dir, artifact.properties.directoryName);
       out.push(...cdkOut(nested, readDoc(path.join(nested, 'manifest.json'))));
