@@ -99,7 +99,7 @@ export function awsAccess(templates: Template[]): AccessReport {
   const rotation = new Map<string, string>();
   const byName = new Map<string, Principal>();
   const managedByArn = new Map<string, { doc: unknown; where: string }>();
-  const attachments: { names: string[]; arns?: undefined; docs: Located[] }[] = [];
+  const attachments: { names: string[]; docs: Located[] }[] = [];
   const managedRefs: { owner: Principal; arns: string[]; where: string }[] = [];
   const uses = new Map<string, { kind: string; name: string }>();
 
