@@ -16,6 +16,23 @@ function bindingText(w: ReportWorkload): string {
   return Object.entries(w.binding).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
 }
 
+/** Who the workload is, in a few words: repository/ref/environment, service account/namespace, bound principals. */
+const IDENTITY_FIELDS: [RegExp, string][] = [
+  [/repository$/, 'repository'],
+  [/\.ref$/, 'ref'],
+  [/\.environment$/, 'environment'],
+  [/:sub$/, 'sub'],
+  [/service_account_names$/, 'service account'],
+  [/service_account_namespaces$/, 'namespace'],
+  [/bound_iam_principal_arns$/, 'IAM principal'],
+  [/bound_account_ids$/, 'account'],
+];
+
+function identitySummary(w: ReportWorkload | undefined): string {
+  const binding = Object.entries(w?.binding ?? {});
+  return IDENTITY_FIELDS.flatMap(([re, label]) => binding.filter(([k]) => re.test(k)).map(([, v]) => `${label} ${v.join(', ')}`)).join(', ');
+}
+
 function accessNotes(a: ReportAccess): string {
   return [a.certainty === 'maybe' ? 'conditional' : '', a.wildcard ? `wildcard ${a.matched.join(', ')}` : '', ...a.notes].filter(Boolean).join('; ');
 }
@@ -40,7 +57,8 @@ export function renderMarkdown(report: AccessReport): string {
     lines.push('| access | workload | kind | allowed by | notes |', '|---|---|---|---|---|');
     for (const [mode, a] of rows) {
       const w = workloads.get(a.workload);
-      lines.push(`| ${mode} | ${cell(w?.name ?? a.workload)} | ${cell(w?.kind ?? '')} | ${cell(a.via.join('<br>'))} | ${cell(accessNotes(a))} |`);
+      const who = identitySummary(w);
+      lines.push(`| ${mode} | ${cell(w?.name ?? a.workload)}${who ? `<br>(${cell(who)})` : ''} | ${cell(w?.kind ?? '')} | ${cell(a.via.join('<br>'))} | ${cell(accessNotes(a))} |`);
     }
     lines.push('');
   }

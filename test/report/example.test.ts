@@ -8,7 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { App as TfApp } from 'cdktf';
 import { buildApp, DEFAULT_ENVIRONMENT } from '../../examples/aws-app';
 import { buildVaultApp, VaultApp } from '../../examples/vault-app';
-import { accessReport, AccessReport } from '../../lib/report';
+import { accessReport, AccessReport, renderMarkdown } from '../../lib/report';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-example-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -126,4 +126,14 @@ describe('examples/vault-app.ts', () => {
     expect(api.binding).toMatchObject({ bound_service_account_names: ['payments-api'], bound_service_account_namespaces: ['payments'] });
     expect(report.warnings).toEqual([]);
   });
+});
+
+test('the Markdown of the Vault example names the repository, ref and environment, and the service account and namespace', () => {
+  const outdir = path.join(tmp, 'cdktf-md');
+  const tf = new TfApp({ outdir });
+  buildVaultApp(tf);
+  tf.synth();
+  const md = renderMarkdown(accessReport([outdir]));
+  expect(md).toContain('(repository acme/payments, ref refs/heads/main, environment production)');
+  expect(md).toContain('(service account payments-api, namespace payments)');
 });
