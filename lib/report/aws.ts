@@ -32,6 +32,8 @@ interface SecretInfo {
   readonly keyRef?: string;
   readonly tags: Map<string, string>;
   readonly policy: Located[];
+  /** The primary secret's ARN, for a replica. */
+  readonly replicaOf?: string;
 }
 
 interface KeyInfo {
@@ -301,7 +303,19 @@ export function awsAccess(templates: Template[]): AccessReport {
   const keyOf = (ref: string | undefined): KeyInfo | undefined =>
     ref === undefined ? undefined : keys.find((k) => k.arn === ref || k.keyId === ref || k.aliases.includes(ref) || k.aliases.some((a) => ref.endsWith(`:${a}`)));
   const resources: ReportResource[] = [];
-  for (const s of secrets) {
+  // A replica is a secret of its own in another region (same name, account, tags and resource policy as the primary,
+  // encrypted under the replica's key): it is read with the same statements, evaluated for its ARN and key.
+  const withReplicas = secrets.flatMap((s) => {
+    const replicas = r.resolve(s.t.doc.Resources[s.id].Properties?.ReplicaRegions, s.t);
+    return [s, ...(Array.isArray(replicas) ? replicas as { Region?: string; KmsKeyId?: string }[] : []).filter((x) => typeof x?.Region === 'string').map((x): SecretInfo => ({
+      ...s,
+      region: x.Region!,
+      arn: s.arn.replace(`:secretsmanager:${s.region}:`, `:secretsmanager:${x.Region}:`),
+      keyRef: x.KmsKeyId,
+      replicaOf: s.arn,
+    }))];
+  });
+  for (const s of withReplicas) {
     const key = keyOf(s.keyRef);
     const readers: ReportAccess[] = [];
     const writers: ReportAccess[] = [];
@@ -313,20 +327,18 @@ export function awsAccess(templates: Template[]): AccessReport {
         }
       }
     }
-    const p = s.t.doc.Resources[s.id].Properties ?? {};
-    const replicas = (r.resolve(p.ReplicaRegions, s.t) as { Region?: string; KmsKeyId?: string }[] | undefined) ?? [];
     resources.push({
       id: s.arn.replace(/-\uE000{6}$/, ''),
       kind: 'aws-secret',
-      name: s.name,
+      name: s.replicaOf ? `${s.name} (replica in ${s.region})` : s.name,
       location: `${s.t.stack}/${s.id}`,
       account: s.account,
       key: key ? keyEntryId(key) : s.keyRef ?? 'aws/secretsmanager (AWS managed key)',
-      rotation: rotation.get(s.arn) ?? `not rotated${s.tags.has('keyward:rotation') ? ` (declared: ${s.tags.get('keyward:rotation')})` : ''}`,
+      rotation: (s.replicaOf ? 'with the primary: ' : '') + (rotation.get(s.replicaOf ?? s.arn) ?? `not rotated${s.tags.has('keyward:rotation') ? ` (declared: ${s.tags.get('keyward:rotation')})` : ''}`),
       retention: retentionText(s.t.doc.Resources[s.id]),
       readers,
       writers,
-      notes: replicas.map((x) => `replicated to ${x.Region} under ${x.KmsKeyId ?? 'aws/secretsmanager'} (replica access not evaluated)`),
+      notes: s.replicaOf ? [`replica of ${s.replicaOf.replace(/-\uE000{6}$/, '')}: same tags and resource policy`] : [],
     });
   }
   for (const k of keys) {

@@ -51,7 +51,16 @@ describe('examples/aws-app.ts', () => {
     expect(resource.retention).toMatch(/^Retain/);
     expect(resource.key).toBe('kms:KeywardExample-Orders/SecretsKey');
     expect(resource.id).toBe(`arn:aws:secretsmanager:${DEFAULT_ENVIRONMENT.region}:${DEFAULT_ENVIRONMENT.account}:secret:orders/database`);
-    expect(resource.notes.join()).toContain(DEFAULT_ENVIRONMENT.replicaRegion);
+  });
+
+  test('its replica in the second region: the same readers, under the replica key (whose key policy is not in the output)', () => {
+    const { readers, writers, resource } = access(report, `orders/database (replica in ${DEFAULT_ENVIRONMENT.replicaRegion})`);
+    expect(readers).toEqual([auditor, worker, lambda].sort());
+    expect(writers).toEqual([]);
+    expect(resource.key).toBe(DEFAULT_ENVIRONMENT.replicaKeyArn);
+    expect(resource.id).toBe(`arn:aws:secretsmanager:${DEFAULT_ENVIRONMENT.replicaRegion}:${DEFAULT_ENVIRONMENT.account}:secret:orders/database`);
+    // The auditor of another account also needs the replica key's policy, which the output does not hold.
+    expect(resource.readers.find((a) => a.workload === DEFAULT_ENVIRONMENT.auditorRoleArn)!.certainty).toBe('maybe');
   });
 
   test('payment API key: only the function reads; it is declared not rotated', () => {
@@ -79,7 +88,7 @@ describe('examples/aws-app.ts', () => {
   });
 
   test('every secret and key of the template is reported, and nothing was left unevaluated', () => {
-    expect(report.resources.map((r) => r.kind).sort()).toEqual(['aws-secret', 'aws-secret', 'kms-key', 'kms-key']);
+    expect(report.resources.map((r) => r.kind).sort()).toEqual(['aws-secret', 'aws-secret', 'aws-secret', 'kms-key', 'kms-key']);
     expect(report.warnings).toEqual([]);
   });
 });
