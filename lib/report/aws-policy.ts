@@ -142,7 +142,7 @@ export function actionMatches(st: Statement, action: string): boolean {
   return r;
 }
 
-/** The patterns of a statement that match the resource (Resource), or `NotResource` when that excludes it not. */
+/** The `Resource` patterns of a statement that match the resource; for `NotResource`, one entry when the resource is not excluded. */
 export function resourceMatches(st: Statement, resource: string): string[] {
   const p = parsed(st);
   if (p.resources !== undefined) {
@@ -246,12 +246,16 @@ function evalCondition(opWritten: string, key: string, expected: string[], req: 
     // An absent key: IfExists and ForAllValues hold; a negated operator holds; anything else does not.
     return ifExists || set === 'all' || (negated && set === undefined) ? 'yes' : 'no';
   }
-  const positive = (v: string) => expected.some((e) => single(e, v));
+  // A negated operator holds for a value that matches none of the policy's values.
+  const holds = (v: string) => expected.some((e) => single(e, v)) !== negated;
   if (set === 'all') {
-    return value.every((v) => (negated ? !positive(v) : positive(v))) ? 'yes' : 'no';
+    return value.every(holds) ? 'yes' : 'no';
   }
-  const anyMatch = value.some(positive);
-  return negated ? (anyMatch ? 'no' : 'yes') : anyMatch ? 'yes' : 'no';
+  if (set === 'any') {
+    return value.some(holds) ? 'yes' : 'no';
+  }
+  // A single-valued key: a negated operator holds when no value matches.
+  return (negated ? value.every(holds) : value.some(holds)) ? 'yes' : 'no';
 }
 
 function equalsAllowingUnknown(expected: string, actual: string): boolean {

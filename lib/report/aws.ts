@@ -1,7 +1,7 @@
 // The access report of a CloudFormation output: who can read (GetSecretValue + kms:Decrypt) and write (PutSecretValue
 // + kms:GenerateDataKey) each secret, and decrypt/encrypt each KMS key, evaluated from the identity policies attached
 // to every role, user and group, the secrets' resource policies and the key policies, as synthesized.
-import { accountPrincipal, actionMatches, and, conditionHolds, ContextValue, list, not, or, PolicyRequest, principalMatches, resourceMatches, Statement, statementsOf, Tri, UNKNOWN_CHAR } from './aws-policy';
+import { accountPrincipal, actionMatches, and, conditionHolds, ContextValue, list, not, or, PolicyRequest, principalMatches, resourceMatches, Statement, statementsOf, Tri } from './aws-policy';
 import { Resolver, Template, unresolved } from './aws-assembly';
 import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
 
@@ -607,4 +607,3 @@ function rotationText(r: Resolver, t: Template, p: any): string {
   return `${by}, ${every}`;
 }
 
-export { UNKNOWN_CHAR };
