@@ -37,7 +37,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
   try {
     if (diff) {
-      const result = diffReports(accessReport(args[0].split(',')), accessReport(args[1].split(',')));
+      const before = accessReport(args[0].split(','));
+      const after = accessReport(args[1].split(','));
+      if (before.targets?.join() !== after.targets?.join()) {
+        throw new KeywardInputError(`${args[0]} is ${before.targets?.join(' and ')} output but ${args[1]} is ${after.targets?.join(' and ')}: compare outputs of the same app`);
+      }
+      const result = diffReports(before, after);
       out(json ? `${JSON.stringify(result, undefined, 2)}\n` : renderDiff(result));
       return result.widened ? 1 : 0;
     }

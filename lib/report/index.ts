@@ -14,13 +14,16 @@ export { renderDiff, renderJson, renderMarkdown, renderMermaid } from './render'
  * `KeywardInputError` on input that cannot be read.
  */
 export function accessReport(sources: string[]): AccessReport {
+  const targets = new Set<string>();
   const parts: AccessReport[] = sources.map((source) => {
     const loaded = loadSynthOutput(source);
+    targets.add(loaded.target);
     return loaded.target === 'cloudformation' ? awsAccess(readTemplates(source)) : vaultAccess(loaded.resources);
   });
   const workloads = new Map(parts.flatMap((p) => p.workloads).map((w) => [w.id, w]));
   return normalize({
     sources,
+    targets: [...targets].sort(),
     resources: parts.flatMap((p) => p.resources),
     workloads: [...workloads.values()],
     warnings: parts.flatMap((p) => p.warnings),

@@ -64,6 +64,8 @@ export interface ReportResource {
 /** The access report of one or more synthesized outputs. */
 export interface AccessReport {
   readonly sources: string[];
+  /** `cloudformation` and/or `terraform`, the kinds of output read. */
+  readonly targets?: string[];
   readonly resources: ReportResource[];
   readonly workloads: ReportWorkload[];
   /** Things that could not be resolved or evaluated, so the report may miss access through them. */
@@ -100,6 +102,7 @@ export function normalize(report: AccessReport): AccessReport {
   const byWorkloadId = (a: ReportAccess, b: ReportAccess) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0);
   return {
     sources: report.sources,
+    targets: report.targets,
     resources: [...report.resources].sort(byId).map((r) => ({ ...r, readers: [...r.readers].sort(byWorkloadId), writers: [...r.writers].sort(byWorkloadId) })),
     workloads: [...report.workloads].sort(byId),
     warnings: [...new Set(report.warnings)].sort(),

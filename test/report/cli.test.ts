@@ -85,6 +85,13 @@ describe('bad input exits 2 with a message naming the problem', () => {
     expect(r.stderr).toMatch(/vault_policy\.broken: policy: unterminated string/);
   });
 
+  test('--diff of a CloudFormation output against a Terraform one', () => {
+    const tfFile = file('tf2/cdk.tf.json', JSON.stringify({ resource: { vault_mount: { kv: { path: 'kv', type: 'kv-v2' } } } }));
+    const r = run('--diff', template(), tfFile);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is cloudformation output but .* is terraform: compare outputs of the same app/);
+  });
+
   test('--diff with an old output that does not exist', () => {
     const r = run('--diff', path.join(tmp, 'gone'), template());
     expect(r.code).toBe(2);
