@@ -40,3 +40,10 @@ def test_missing_variables_are_named_and_values_are_not_echoed():
 def test_the_api_handler_refuses_to_run_without_the_arn_variable():
     with pytest.raises(api.SecretUnavailable, match=f"{api.DATABASE_ARN_VARIABLE} is not set"):
         api.read_secret(api.DATABASE_ARN_VARIABLE, env={})
+
+
+def test_the_vault_worker_names_what_its_scheduler_did_not_pass():
+    import vault_source
+
+    with pytest.raises(SettingsError, match="missing environment variables: VAULT_ROLE_ID, VAULT_SECRET_ID$"):
+        vault_source.load_settings({"VAULT_ADDR": "http://127.0.0.1:8200"})

@@ -7,6 +7,7 @@ single-use and short-lived); the token from the login expires after 15 minutes.
 from typing import Any, Dict, Mapping
 
 import hvac
+import hvac.exceptions
 
 from settings import SettingsError, WorkerSettings
 
@@ -18,7 +19,11 @@ REPORTING_CREDENTIALS_PATH = "reporting/credentials"
 def login(addr: str, role_id: str, secret_id: str) -> hvac.Client:
     """An hvac client holding the token of an AppRole login."""
     client = hvac.Client(url=addr)
-    client.auth.approle.login(role_id=role_id, secret_id=secret_id)
+    try:
+        client.auth.approle.login(role_id=role_id, secret_id=secret_id)
+    except hvac.exceptions.VaultError as error:
+        # A used or expired secret ID lands here; the error names neither ID.
+        raise SettingsError(f"AppRole login failed: {type(error).__name__}") from None
     if not client.is_authenticated():
         raise SettingsError("the AppRole login returned no usable token")
     return client
@@ -36,4 +41,10 @@ def load_settings(env: Mapping[str, str]) -> WorkerSettings:
         raise SettingsError(f"missing environment variables: {', '.join(missing)}")
     client = login(env["VAULT_ADDR"], env["VAULT_ROLE_ID"], env["VAULT_SECRET_ID"])
     mount = env.get("VAULT_KV_MOUNT", KV_MOUNT)
-    return WorkerSettings.from_secrets(read(client, DATABASE_PATH, mount), read(client, REPORTING_CREDENTIALS_PATH, mount))
+    secrets = {}
+    for path in (DATABASE_PATH, REPORTING_CREDENTIALS_PATH):
+        try:
+            secrets[path] = read(client, path, mount)
+        except hvac.exceptions.VaultError as error:
+            raise SettingsError(f"reading {mount}/{path} failed: {type(error).__name__}") from None
+    return WorkerSettings.from_secrets(secrets[DATABASE_PATH], secrets[REPORTING_CREDENTIALS_PATH])
