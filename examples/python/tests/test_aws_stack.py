@@ -107,7 +107,7 @@ def test_the_guard_fails_synth_on_a_plaintext_stripe_key_in_the_api_environment(
     stack.api.add_environment("STRIPE_API_KEY", "sk_live_" + "51HqLyjWDarjtT1zdp7dc" + "XyZ0aBcD")
     guard = AwsGuard()
     Validations.of(app).add_plugins(guard)
-    with pytest.raises(Exception) as error:
+    with pytest.raises(RuntimeError) as error:
         app.synth()
     message = str(error.value)
     assert "Lambda environment variable holds a plaintext secret at Properties.Environment.Variables.STRIPE_API_KEY" in message

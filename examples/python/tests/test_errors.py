@@ -8,11 +8,11 @@ from keyward.vault import GitHubActionsWorkload, VaultStack
 
 def test_a_rotation_decision_without_a_reason_names_the_secret_and_the_rule():
     stack = Stack(App(), "Billing")
-    with pytest.raises(Exception, match=r"Billing/StripeApiKey: .*\[keyward:rotation-reason\]"):
+    with pytest.raises(RuntimeError, match=r"Billing/StripeApiKey: .*\[keyward:rotation-reason\]"):
         Secret(stack, "StripeApiKey", rotation=SecretRotation.none("later"))
 
 
 def test_a_github_actions_workload_bound_to_any_ref_names_the_workload_and_the_rule():
     stack = VaultStack(cdktf.Testing.app(), "billing-vault")
-    with pytest.raises(Exception, match=r"billing-vault/Deploy: .*\[keyward:jwt-bound-claims\]"):
+    with pytest.raises(RuntimeError, match=r"billing-vault/Deploy: .*\[keyward:jwt-bound-claims\]"):
         GitHubActionsWorkload(stack, "Deploy", repository="acme/billing", ref="*")
