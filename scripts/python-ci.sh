@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The Python package and the Python example (docs/python.md), from scratch: builds the keyward wheel with jsii-pacmak
 # into dist/python/, creates examples/python/.venv fresh and installs the wheel there with its peers from the Python
-# index (pip's own download cache may be warm), synthesizes the example for both targets with the guards on
-# (`cdk synth`, `python vault_app.py`), and runs pytest. test/integration/python-worker.test.ts uses the same venv.
+# index (pip's download cache, $KEYWARD_CACHE/pip, may be warm; the venv never is), synthesizes the example for both
+# targets with the guards on (`cdk synth`, `python vault_app.py`), and runs pytest.
+# test/integration/python-worker.test.ts uses the same venv.
 # Needs `npm run build` first (the .jsii assembly and lib/*.js); any failure fails the run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 EXAMPLE="$ROOT/examples/python"
 VENV="$EXAMPLE/.venv"
 PYTHON="${KEYWARD_PYTHON:-python3}"
+# Downloads are cached next to the engines (.ci/run keeps KEYWARD_CACHE outside the clone); the venv is always new.
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-${KEYWARD_CACHE:-$ROOT/.cache}/pip}"
 cd "$ROOT"
 log() { echo "python-ci: $*" >&2; }
 start=$(date +%s)
