@@ -6,20 +6,12 @@ from aws_cdk import Acknowledgment, App, Duration, RemovalPolicy, Stack, Validat
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
-from keyward.aws import (
-    ContainerSecretOptions,
-    LambdaSecretOptions,
-    Secret,
-    SecretContent,
-    SecretRotation,
-    SecretRotationOptions,
-    SecretsKey,
-    Workload,
-)
+from keyward.aws import Secret, SecretContent, SecretRotation, SecretsKey, Workload
 
 from . import names
 
@@ -154,14 +146,13 @@ class BillingSecretsStack(Stack):
             vpc_subnets=private,
         )
 
-    def _logs_key(self):
-        from aws_cdk import aws_kms as kms
-
+    def _logs_key(self) -> kms.Key:
+        """Encrypts the service's CloudWatch log groups (not the secrets)."""
         key = kms.Key(self, "LogsKey", enable_key_rotation=True, description="Billing log groups")
         key.grant_encrypt_decrypt(iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"))
         return key
 
-    def _log_group(self, construct_id: str, key) -> logs.LogGroup:
+    def _log_group(self, construct_id: str, key: kms.Key) -> logs.LogGroup:
         return logs.LogGroup(self, construct_id, encryption_key=key, retention=logs.RetentionDays.ONE_YEAR,
                              removal_policy=RemovalPolicy.RETAIN)
 

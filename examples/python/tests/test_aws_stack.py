@@ -1,7 +1,7 @@
 """Fine-grained assertions on the billing service's AWS stack (aws_cdk.assertions). Expected values come from what
 the app declares (billing.names) and from what the service code reads (handler.py, settings.py)."""
 import pytest
-from aws_cdk import Acknowledgment, App, Validations
+from aws_cdk import App, Validations
 from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
 from keyward.guard import AwsGuard
