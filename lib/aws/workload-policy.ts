@@ -44,7 +44,7 @@ interface TagAccess {
 const policies = new WeakMap<IConstruct, WorkloadPolicy>();
 
 const TAG_GRANT_REASON = 'Keyward attribute-based grant: the statement names every secret of one account and region but only matches '
-  + 'secrets tagged keyward:access:<this workload or its group> (condition secretsmanager:ResourceTag), and the same policy '
+  + 'secrets tagged keyward:access:<this workload or its group> (condition aws:ResourceTag), and the same policy '
   + 'denies the workload creating secrets with, setting or removing such tags.';
 const RANDOM_PASSWORD_REASON = 'secretsmanager:GetRandomPassword has no resource type, so IAM only accepts Resource "*"; '
   + 'it returns a random string and reads no secret.';
@@ -259,7 +259,7 @@ export class WorkloadPolicy extends Construct {
           Action: secretActions(action),
           Resource: single(resources),
           Condition: {
-            StringEquals: { [`secretsmanager:ResourceTag/${ACCESS_TAG_PREFIX}${tagId}`]: single(action === 'read' ? access.readValues : access.writeValues) },
+            StringEquals: { [`aws:ResourceTag/${ACCESS_TAG_PREFIX}${tagId}`]: single(action === 'read' ? access.readValues : access.writeValues) },
           },
         });
       }

@@ -79,7 +79,7 @@ describe('SecretCatalog', () => {
 
     const readStatement = policies[0].Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'KeywardReadTagged');
     const [conditionKey] = Object.keys(readStatement.Condition.StringEquals);
-    const tagKey = conditionKey.replace('secretsmanager:ResourceTag/', '');
+    const tagKey = conditionKey.replace('aws:ResourceTag/', '');
     const secrets = secretsOf(templates);
     const tagged = secrets.filter(s => tagValue(s.props, tagKey) !== undefined);
     const expected = Array.from({ length: 600 }, (_, i) => i).filter(granted).map(i => `svc/secret-${i}`).sort();

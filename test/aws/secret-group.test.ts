@@ -60,7 +60,7 @@ describe('SecretGroup', () => {
           Match.objectLike({
             Sid: 'KeywardReadGroupsharedconfig',
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
-            Condition: { StringEquals: { 'secretsmanager:ResourceTag/keyward:access:shared-config': 'member' } },
+            Condition: { StringEquals: { 'aws:ResourceTag/keyward:access:shared-config': 'member' } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys' }),
         ]),

@@ -161,7 +161,7 @@ describe('Secret', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'KeywardWriteTagged', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${write.resourceTag!.key}`]: ['write', 'read-write'] } },
+            Condition: { StringEquals: { [`aws:ResourceTag/${write.resourceTag!.key}`]: ['write', 'read-write'] } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] }),
         ]),

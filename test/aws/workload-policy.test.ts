@@ -101,7 +101,7 @@ describe('WorkloadPolicy', () => {
           {
             Sid: 'KeywardReadTagged', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
-            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
+            Condition: { StringEquals: { [`aws:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
           },
           {
             Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
@@ -208,7 +208,7 @@ describe('WorkloadPolicy', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
       ]);
       for (const a of acks) {
-        expect(Object.values<string>(a)[0]).toMatch(/secretsmanager:ResourceTag.*denies/);
+        expect(Object.values<string>(a)[0]).toMatch(/aws:ResourceTag.*denies/);
       }
       expect(new AwsSolutionsChecks().validateScope(app).violations.filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
     });
