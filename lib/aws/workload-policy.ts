@@ -312,7 +312,9 @@ export class WorkloadPolicy extends Construct {
     if (this.randomPassword) {
       statements.push({ Sid: 'KeywardRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' });
     }
-    if (!this.hasTagStatements()) {
+    // Exact grants read no tags: the deny is left out of the budget, unless the policy would otherwise be empty (a
+    // workload with no grant yet: IAM refuses a policy without statements).
+    if (!this.hasTagStatements() && statements.length > 0) {
       return { Version: '2012-10-17', Statement: statements };
     }
     // Access is decided by keyward:* tags, so the workload must never be able to set or remove them itself.

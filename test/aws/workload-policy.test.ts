@@ -284,6 +284,12 @@ describe('WorkloadPolicy', () => {
       expect(JSON.stringify(document)).not.toMatch(/secret:\*|ResourceTag/);
     });
 
+    test('a workload with no grant yet still has a valid policy (IAM refuses an empty one): the keyward:* tag deny', () => {
+      const stack = newStack();
+      WorkloadPolicy.of(role(stack, 'R'));
+      expect(policyDocument(stack).Statement.map((x: any) => x.Sid)).toEqual(['KeywardDenyAccessTagChanges']);
+    });
+
     test('tag mode per workload, and the app-wide context key', () => {
       const stack = newStack();
       const tagged = role(stack, 'T');
