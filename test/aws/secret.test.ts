@@ -78,6 +78,18 @@ describe('Secret', () => {
     });
   });
 
+  test('tagAdministrators join the deployment role in the keyward:* tag deny; anything but an IAM/STS ARN is refused', () => {
+    const stack = newStack();
+    new Secret(stack, 'S', { tagAdministrators: ['arn:aws:iam::111111111111:role/break-glass'], rotation: NO_ROTATION });
+    const deny = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'))[0] as any)
+      .Properties.ResourcePolicy.Statement.find((x: any) => x.Sid === 'KeywardDenyAccessTagChanges');
+    expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`]] },
+      'arn:aws:iam::111111111111:role/break-glass',
+    ]);
+    expectKeywardError(() => new Secret(newStack(), 'T', { tagAdministrators: ['break-glass'] }), 'Svc/T', 'tag-administrators');
+  });
+
   test('replicas carry their region keys; grants cover replica regions and keys', () => {
     const stack = newStack();
     const s = new Secret(stack, 'S', {
