@@ -17,7 +17,7 @@ export interface KeywardGrantProps {
   readonly principal: iam.IPrincipal;
   /** The IAM actions granted. */
   readonly actions: string[];
-  /** The ARNs (or ARN patterns, `-??????` for partial/name imports) the grant is about. */
+  /** The ARNs (or ARN patterns, `<name>-??????` for named secrets and partial/name imports) the grant is about. */
   readonly resourceArns: string[];
   /**
    * The workload's managed policy that carries the grant.
@@ -31,7 +31,7 @@ export interface KeywardGrantProps {
   readonly statementIds?: string[];
   /**
    * The tag set on the resource for attribute-based access.
-   * @default - no tag (imported resources and keys are granted by exact ARN)
+   * @default - no tag (exact-mode grants, imported resources and keys are granted by exact ARN)
    */
   readonly resourceTag?: AccessTag;
   /**

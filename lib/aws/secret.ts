@@ -146,7 +146,8 @@ const namesByStack = new WeakMap<Stack, Map<string, string>>();
 /**
  * A Secrets Manager secret encrypted with a customer-managed Keyward key, retained on removal, with a resource
  * policy that denies every principal outside the owning (and explicitly shared) accounts, public policies
- * blocked, and a required rotation decision. Reads are granted by access tags (see {@link WorkloadPolicy}).
+ * blocked, a deny on `keyward:*` tag changes outside the deployment path, and a required rotation decision. Grants
+ * name the secret exactly (exact mode, the default) or tag it (tag mode); see {@link WorkloadPolicy} and docs/grants.md.
  */
 export class Secret extends SecretBase {
   /** Import a secret by its complete ARN (ending in `-` and the 6 characters Secrets Manager appends). */
