@@ -166,7 +166,7 @@ function main(): void {
   if (k500 !== undefined && p500 !== undefined) check('Keyward synth time <= 1.10x plain aws-cdk-lib at N=500', k500 / p500 <= 1.1, `${(k500 / p500).toFixed(2)}x`);
   const tag1000 = tagBytes.get(1000);
   if (tag1000 !== undefined) check('tag mode: one workload policy <= 2,048 B resolved at N=1000', tag1000 <= 2048, `${tag1000} B`);
-  check('exact mode: the largest N that fits one managed policy is measured (names "svc/secret-<i>")', true, `${times.get('exact:max')} secrets`);
+  console.log(`- measured: exact mode, the largest N one managed policy holds (names "svc/secret-<i>"): ${times.get('exact:max')} secrets`);
   const k2000 = times.get('keyward:2000');
   if (k500 !== undefined && k2000 !== undefined) check('linear growth t(2000)/t(500) <= 4.4', k2000 / k500 <= 4.4, `${(k2000 / k500).toFixed(2)}`);
   console.log(`\n(${REPS} repetitions after a warm-up; total ${((Date.now() - started) / 1000).toFixed(0)} s; node ${process.version})`);
