@@ -15,4 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
+  {
+    // @cloud-copilot/* (AGPL-3.0) is a devDependency for the integration tests' IAM evaluator only: never in the library.
+    files: ['lib/**/*.ts', 'bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@cloud-copilot/*'], message: 'AGPL-3.0 test-only dependency: never import it from lib/ or bin/' }] }],
+    },
+  },
 );

@@ -2,7 +2,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { App as TfApp } from 'cdktf';
-import { Secret, SecretCatalog, SecretGroup, SecretRotation, SecretsKey } from '../lib/aws';
+import { GrantMode, Secret, SecretCatalog, SecretGroup, SecretRotation, SecretsKey } from '../lib/aws';
 import { AppRoleWorkload, KvStore, SecretPath, VaultStack } from '../lib/vault';
 import type { AwsScenario } from './baseline';
 
@@ -31,10 +31,10 @@ export function synthKeywardAws(s: AwsScenario, outdir: string): string {
 /**
  * Keyward at scale: a `SecretCatalog` of N secrets (sharded into nested stacks) in a data stack, and W workload roles
  * in an apps stack; workload i is granted every W-th secret (each secret read by one workload), plus the first
- * workload is granted all of them when `firstReadsAll`.
+ * workload is granted all of them when `firstReadsAll`. `mode` is the app-wide grant mode (context key).
  */
-export function synthKeywardCatalog(n: number, workloads: number, outdir: string, firstReadsAll = true): string {
-  const app = new cdk.App({ outdir });
+export function synthKeywardCatalog(n: number, workloads: number, outdir: string, firstReadsAll = true, mode: GrantMode = GrantMode.TAG): string {
+  const app = new cdk.App({ outdir, context: { '@keyward/grants:mode': mode } });
   const data = new cdk.Stack(app, 'Data', { env: ENV });
   const catalog = new SecretCatalog(data, 'Catalog');
   const apps = new cdk.Stack(app, 'Apps', { env: ENV });

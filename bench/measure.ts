@@ -42,7 +42,7 @@ export interface IntrinsicValues {
 }
 
 /**
- * A copy of `value` with every Ref, Fn::Join, Fn::GetAtt and Fn::ImportValue replaced by what `values` gives for it.
+ * A copy of `value` with every Ref, Fn::Join, Fn::Split, Fn::Select, Fn::GetAtt and Fn::ImportValue replaced by what `values` gives for it.
  * One it gives nothing for, and any other intrinsic function, is an error: nothing is measured or passed on
  * half-resolved. Shared by the benchmark (synthetic values) and the integration tests (values as deployed).
  */
@@ -59,6 +59,13 @@ export function resolveIntrinsicsWith(value: any, values: IntrinsicValues): any 
     const v = value[k];
     if (k === 'Ref') return known(`Ref ${v}`, values.ref(v));
     if (k === 'Fn::Join') return (resolveIntrinsicsWith(v[1], values) as any[]).join(v[0]);
+    if (k === 'Fn::Split') return String(resolveIntrinsicsWith(v[1], values)).split(v[0]);
+    if (k === 'Fn::Select') {
+      const list = resolveIntrinsicsWith(v[1], values) as any[];
+      const index = Number(resolveIntrinsicsWith(v[0], values));
+      if (!Array.isArray(list) || !(index >= 0 && index < list.length)) throw new Error(`cannot resolve Fn::Select ${index} of ${JSON.stringify(list)}`);
+      return list[index];
+    }
     if (k === 'Fn::GetAtt') {
       const [id, attr] = Array.isArray(v) ? v : String(v).split('.');
       return known(`Fn::GetAtt ${id}.${attr}`, values.getAtt?.(id, attr));

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthPlainAws, synthPlainVault } from './baseline';
+import { GrantMode } from '../lib/aws';
 import { synthKeywardAws, synthKeywardCatalog, synthKeywardVault } from './keyward';
 import { fmtBytes, medianMs, policiesOfRole, policyBytes, readTemplates, tmpOutdir } from './measure';
 import { printReportBench, reportBench } from './report';
@@ -67,6 +68,7 @@ const res = (n: number) => (n > 500 ? `${n} ✗` : `${n}`);
 function main(): void {
   const started = Date.now();
   const times = new Map<string, number>();
+  const tagBytes = new Map<number, number>();
 
   // 1. One workload granted N secrets.
   const rows: Row[] = [];
@@ -75,6 +77,7 @@ function main(): void {
     const tk = medianMs(REPS, () => synthKeywardCatalog(n, 1, keywardOut, true));
     const kf = awsFacts(keywardOut, roleLogicalId(keywardOut, 'Workload0'));
     times.set(`keyward:${n}`, tk);
+    tagBytes.set(n, kf.bytes);
     let plainCells = ['—', '—', '—', '—', '—', '—', '—'];
     let ratio = '—';
     if (!KEYWARD_ONLY.includes(n) || SIZES.includes(n)) {
@@ -91,9 +94,37 @@ function main(): void {
     rows.push({ cells: [`${n}`, ms(tk), `${kf.policies}`, fmtBytes(kf.bytes), `${kf.maxResources} (${kf.stacks} templates)`, ...plainCells, ratio] });
     console.error(`  measured N=${n}`);
   }
-  table('One workload granted N secrets (aws-cdk-lib 2.276)',
+  table('One workload granted N secrets, tag mode (aws-cdk-lib 2.276)',
     ['N', 'Keyward synth', 'policies', 'policy bytes', 'max resources / template', 'plain synth', 'policies', 'policy bytes', 'resources', 'plain+minimize synth', 'policies', 'policy bytes', 'time Keyward / plain'],
     rows);
+
+  // 1b. Exact mode (the default): the policy lists each secret, so it grows; find the largest N one managed policy holds.
+  const exactFits = (n: number): boolean => {
+    try {
+      synthKeywardCatalog(n, 1, tmpOutdir('kwexact'), true, GrantMode.EXACT);
+      return true;
+    } catch (e) {
+      if (!/keyward:policy-size/.test(String(e))) throw e;
+      return false;
+    }
+  };
+  let [fits, over] = [1, 200];
+  if (!exactFits(fits) || exactFits(over)) throw new Error('exact-mode bounds: 1 must fit, 200 must not');
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (exactFits(mid)) fits = mid; else over = mid;
+  }
+  const exactRows: Row[] = [];
+  for (const n of [...new Set([1, 10, Math.floor(fits / 2), fits])].sort((a, b) => a - b)) {
+    const out = tmpOutdir('kwexact');
+    const t = medianMs(REPS, () => synthKeywardCatalog(n, 1, out, true, GrantMode.EXACT));
+    const f = awsFacts(out, roleLogicalId(out, 'Workload0'));
+    exactRows.push({ cells: [`${n}`, ms(t), `${f.policies}`, fmtBytes(f.bytes), `${(f.bytes / 6144 * 100).toFixed(0)} %`] });
+  }
+  exactRows.push({ cells: [`${over}`, 'fails at synth: [keyward:policy-size]', '—', '—', '> 100 %'] });
+  table(`One workload granted N secrets, exact mode (the default): largest N in one managed policy = ${fits}`,
+    ['N', 'Keyward synth', 'policies', 'policy bytes (resolved)', 'of IAM\'s 6,144'], exactRows);
+  times.set('exact:max', fits);
 
   // 2. Key policy size as workloads are added (each granted one secret).
   const keyRows: Row[] = [];
@@ -137,6 +168,9 @@ function main(): void {
   const k500 = times.get('keyward:500');
   const p500 = times.get('plain:500');
   if (k500 !== undefined && p500 !== undefined) check('Keyward synth time <= 1.10x plain aws-cdk-lib at N=500', k500 / p500 <= 1.1, `${(k500 / p500).toFixed(2)}x`);
+  const tag1000 = tagBytes.get(1000);
+  if (tag1000 !== undefined) check('tag mode: one workload policy <= 2,048 B resolved at N=1000', tag1000 <= 2048, `${tag1000} B`);
+  console.log(`- measured: exact mode, the largest N one managed policy holds (names "svc/secret-<i>"): ${times.get('exact:max')} secrets`);
   const k2000 = times.get('keyward:2000');
   if (k500 !== undefined && k2000 !== undefined) check('linear growth t(2000)/t(500) <= 4.4', k2000 / k500 <= 4.4, `${(k2000 / k500).toFixed(2)}`);
   console.log(`\n(${REPS} repetitions after a warm-up; total ${((Date.now() - started) / 1000).toFixed(0)} s; node ${process.version})`);

@@ -2,10 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
-import { KeywardGrant } from './grant';
+import { GrantMode, KeywardGrant } from './grant';
 import { crossAccountPrincipal } from './private/principals';
 import { ISecret, Secret } from './secret';
-import { accountsDiffer, ACCESS_TAG_PREFIX, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, defaultAccessId, GRANT_MODE_CONTEXT, grantModeOf, LazyScopeSource, LazyTargets, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
 import { WorkloadPolicy } from './workload-policy';
 
 /** Properties of a {@link SecretGroup}. */
@@ -20,27 +20,42 @@ export interface SecretGroupProps {
    * @default - none
    */
   readonly secrets?: ISecret[];
+  /**
+   * How the group's grants name its members. In exact mode a workload granted the group lists every member (a group
+   * then saves no policy characters, it only declares the set once). In tag mode each member carries the tag
+   * `keyward:access:<groupId>` = `member` and a grant is one constant-size statement matching that tag.
+   * @default - the context value `@keyward/grants:mode` when set, else the mode of the workload granted
+   */
+  readonly grantMode?: GrantMode;
 }
 
 /**
- * A declared set of Keyward secrets granted together. Each member carries one tag, `keyward:access:<groupId>` =
- * `member`; a workload granted the group gets one statement matching that tag, whatever the number of members and
- * however many workloads read the group (which keeps members under Secrets Manager's 50-tag limit).
+ * A declared set of Keyward secrets granted together. In exact mode a workload granted the group lists every member,
+ * present and future. In tag mode each member carries one tag, `keyward:access:<groupId>` = `member`, and a workload
+ * granted the group gets one statement matching that tag, whatever the number of members and however many workloads
+ * read the group (which keeps members under Secrets Manager's 50-tag limit).
  */
 export class SecretGroup extends Construct {
   /** The group id: the `<id>` in `keyward:access:<id>`. */
   public readonly groupId: string;
   /** The tag key set on every member. */
   public readonly accessTagKey: string;
+  /** The mode given (or set app-wide); undefined: the mode of each workload granted. */
+  public readonly grantMode?: GrantMode;
   private readonly members: Secret[] = [];
   private readonly source: LazyScopeSource;
+  private readonly targets: LazyTargets;
+  /** Whether members carry the group tag (once the group is granted in tag mode). */
+  private tagged = false;
 
   constructor(scope: Construct, id: string, props: SecretGroupProps = {}) {
     super(scope, id);
     this.groupId = props.groupName ?? defaultAccessId(this);
     registerAccessId(this, this.groupId, `group ${this.node.path}`);
     this.accessTagKey = `${ACCESS_TAG_PREFIX}${this.groupId}`;
+    this.grantMode = props.grantMode ?? (this.node.tryGetContext(GRANT_MODE_CONTEXT) !== undefined ? grantModeOf(this, undefined) : undefined);
     const members = this.members;
+    this.targets = { targets: () => members.map(m => m._target()) };
     this.source = {
       scopes(): SecretScope[] {
         return members.flatMap(m => m._scopes());
@@ -75,17 +90,35 @@ export class SecretGroup extends Construct {
         + 'workload policies in its own account and could never read it: put the secret in a group of its own account, or grant it directly');
     }
     if (!this.members.includes(secret)) {
-      secret._addGroupTag(this.groupId);
+      if (this.tagged) {
+        secret._addGroupTag(this.groupId);
+      }
       this.members.push(secret);
     }
   }
 
-  /** Allow `grantee` to read every member, present and future: one statement in its workload policy. */
+  /**
+   * Allow `grantee` to read every member, present and future: the members listed in its workload policy (exact mode),
+   * or one statement matching the group tag (tag mode).
+   */
   public grantRead(grantee: iam.IGrantable): KeywardGrant {
     if (crossAccountPrincipal(grantee, Stack.of(this).account, this)) {
       fail(this, 'group-cross-account', 'a group cannot be granted to a principal in another account; grant each secret (it adds resource-policy statements)');
     }
     const policy = WorkloadPolicy.of(grantee);
+    if ((this.grantMode ?? policy.grantMode) === GrantMode.EXACT) {
+      return new KeywardGrant({
+        principal: grantee.grantPrincipal,
+        actions: SECRET_READ_ACTIONS,
+        resourceArns: this.members.map(m => m.secretArn),
+        policy,
+        statementIds: policy._allowSecrets('read', this.targets),
+      });
+    }
+    if (!this.tagged) {
+      this.tagged = true;
+      this.members.forEach(m => m._addGroupTag(this.groupId));
+    }
     const statementIds = [
       ...policy._allowTagged(this.groupId, 'read', [], this.source),
       ...policy._allowKeysViaSecretsManager([], [], false, this.source),

@@ -1,17 +1,18 @@
-import { Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
-import { KeywardGrant } from './grant';
+import { GrantMode, KeywardGrant } from './grant';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
 import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
-import { accountsDiffer, ACCESS_TAG_PREFIX, isReservedTagKey, secretActions, SecretScope } from './private/access';
+import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, isReservedTagKey, secretActions, SecretScope, SecretTarget } from './private/access';
+import { fmt, resolvedPolicySize, SECRET_POLICY_MAX_CHARS } from './private/policy-size';
 import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
@@ -97,6 +98,13 @@ export interface SecretProps {
    * @default - only the owning account
    */
   readonly sharedWithAccounts?: string[];
+  /**
+   * Principals (ARNs, wildcards allowed) besides the deployment path that may set or remove `keyward:*` tags on the
+   * secret. The resource policy denies that to everyone else, because tag-mode grants read those tags.
+   * @default - only CloudFormation: the stack synthesizer's CloudFormation execution role, and calls made through
+   * CloudFormation (`aws:CalledVia`)
+   */
+  readonly tagAdministrators?: string[];
 }
 
 /** Options for importing a secret. */
@@ -138,7 +146,8 @@ const namesByStack = new WeakMap<Stack, Map<string, string>>();
 /**
  * A Secrets Manager secret encrypted with a customer-managed Keyward key, retained on removal, with a resource
  * policy that denies every principal outside the owning (and explicitly shared) accounts, public policies
- * blocked, and a required rotation decision. Reads are granted by access tags (see {@link WorkloadPolicy}).
+ * blocked, a deny on `keyward:*` tag changes outside the deployment path, and a required rotation decision. Grants
+ * name the secret exactly (exact mode, the default) or tag it (tag mode); see {@link WorkloadPolicy} and docs/grants.md.
  */
 export class Secret extends SecretBase {
   /** Import a secret by its complete ARN (ending in `-` and the 6 characters Secrets Manager appends). */
@@ -180,7 +189,9 @@ export class Secret extends SecretBase {
   private readonly fixedTagCount: number;
   private readonly keywardTags = new Map<string, string>();
   private readonly allowedAccounts: string[];
-  private readonly crossAccountStatements: iam.PolicyStatement[] = [];
+  /** Cross-account principals by action: one resource-policy statement per action lists them all. */
+  private readonly crossAccount = { read: [] as string[], write: [] as string[] };
+  private readonly tagAdministrators: string[];
   private shim?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: SecretProps = {}) {
@@ -239,6 +250,12 @@ export class Secret extends SecretBase {
     this.secretName = props.secretName;
 
     this.allowedAccounts = [stack.account, ...(props.sharedWithAccounts ?? [])];
+    for (const arn of props.tagAdministrators ?? []) {
+      if (!Token.isUnresolved(arn) && !/^arn:[a-z-]+:(iam|sts)::(\d{12}|\*):/.test(arn)) {
+        fail(this, 'tag-administrators', `"${arn}" is not an IAM or STS principal ARN`);
+      }
+    }
+    this.tagAdministrators = props.tagAdministrators ?? [];
     this.resourcePolicy = new secretsmanager.CfnResourcePolicy(this, 'Policy', {
       secretId: this.resource.ref,
       blockPublicPolicy: true,
@@ -262,6 +279,12 @@ export class Secret extends SecretBase {
         const tagCount = rendered.length;
         if (tagCount > MAX_SECRET_TAGS) {
           problems.push(formatViolation(this, 'tag-limit', `secret carries ${tagCount} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); grant workloads through a SecretGroup`));
+        }
+        const policySize = resolvedPolicySize(this, this.renderResourcePolicy());
+        if (policySize > SECRET_POLICY_MAX_CHARS) {
+          problems.push(formatViolation(this, 'secret-policy-size', `the secret's resource policy would be ${fmt(policySize)} characters once resolved, `
+            + `over Secrets Manager's ${fmt(SECRET_POLICY_MAX_CHARS)}; it would fail at deploy (${this.crossAccount.read.length + this.crossAccount.write.length} `
+            + 'cross-account grants): grant a role per account that the other accounts\' principals assume, instead of each principal'));
         }
         return problems;
       },
@@ -343,6 +366,22 @@ export class Secret extends SecretBase {
     return [stack.region, ...this.replicas.map(r => r.region)].map(region => ({ partition: stack.partition, region, account: stack.account }));
   }
 
+  /**
+   * @internal The secret as an exact grant names it: with a concrete name, `arn:…:secret:<name>-??????` in its region
+   * and each replica's (no reference to the secret, so no cross-stack export); otherwise its ARN, and each replica's
+   * ARN built from it.
+   */
+  public _target(): SecretTarget {
+    const stack = Stack.of(this);
+    const regions = [stack.region, ...this.replicas.map(r => r.region)];
+    const prefix = (region: string) => `arn:${stack.partition}:secretsmanager:${region}:${stack.account}:secret:`;
+    const named = this.secretName !== undefined && !Token.isUnresolved(this.secretName);
+    const arns = named
+      ? regions.map(r => `${prefix(r)}${this.secretName}-??????`)
+      : [this.resource.ref, ...this.replicas.map(r => `${prefix(r.region)}${Fn.select(6, Fn.split(':', this.resource.ref))}`)];
+    return { id: this.node.path, arns, keyArns: this._keyArns(), regions };
+  }
+
   /** @internal The keys of the secret and its replicas. */
   public _keyArns(): string[] {
     return [this.key.keyArn, ...this.replicas.map(r => r.encryptionKey.keyArn)];
@@ -366,6 +405,15 @@ export class Secret extends SecretBase {
       return this.grantCrossAccount(grantee, foreign.arn, foreign.account, action);
     }
     const policy = WorkloadPolicy.of(grantee);
+    if (policy.grantMode === GrantMode.EXACT) {
+      return new KeywardGrant({
+        principal: grantee.grantPrincipal,
+        actions,
+        resourceArns: this._target().arns,
+        policy,
+        statementIds: policy._allowSecrets(action, [this._target()]),
+      });
+    }
     const current = this.accessTags.get(policy.workloadId);
     if (!current) {
       this.checkTagRoom();
@@ -390,34 +438,31 @@ export class Secret extends SecretBase {
   }
 
   private grantCrossAccount(grantee: iam.IGrantable, arn: string, account: string, action: 'read' | 'write'): KeywardGrant {
-    const stack = Stack.of(this);
     const actions = secretActions(action);
-    const sidSuffix = `${account}${this.crossAccountStatements.length}`;
+    if (!(this.key instanceof SecretsKeyBase)) {
+      fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
+    }
+    if (this.secretName === undefined || Token.isUnresolved(this.secretName)) {
+      fail(this, 'cross-account-name', `cannot grant ${arn} ${action}: the key policy must name this secret exactly, and without a concrete `
+        + 'secretName it could only do so by the secret\'s ARN, which depends on the key (a circular dependency); give the secret a secretName');
+    }
+    // The key first: it throws for an imported key, and then the resource policy must not have changed either.
+    // The primary only: a replica's key is another (imported) key, which Keyward cannot extend.
+    const primary = this._target();
+    const keyStatement = this.key._allowCrossAccountSecret(arn, action, { ...primary, arns: [primary.arns[0]], regions: [primary.regions[0]] },
+      `grant ${arn} ${action} on this secret`);
+    if (!this.crossAccount[action].includes(arn)) {
+      this.crossAccount[action].push(arn);
+    }
+    if (!this.allowedAccounts.includes(account)) {
+      this.allowedAccounts.push(account);
+    }
     const secretStatement = new iam.PolicyStatement({
-      sid: `KeywardCrossAccount${action === 'read' ? 'Read' : 'Write'}${sidSuffix}`,
+      sid: crossAccountSid(action),
       principals: [new iam.ArnPrincipal(arn)],
       actions,
       resources: ['*'],
     });
-    const keyStatement = new iam.PolicyStatement({
-      sid: `KeywardCrossAccount${action === 'read' ? 'Decrypt' : 'Encrypt'}${Token.isUnresolved(this.node.addr) ? '' : this.node.addr.slice(0, 10)}${sidSuffix}`,
-      principals: [new iam.ArnPrincipal(arn)],
-      actions: action === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
-        StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:*` },
-      },
-    });
-    if (!(this.key instanceof SecretsKeyBase)) {
-      fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
-    }
-    // The key first: it throws for an imported key, and then the resource policy must not have changed either.
-    this.key._addCrossAccountStatement(keyStatement, `grant ${arn} ${action} on this secret`);
-    this.crossAccountStatements.push(secretStatement);
-    if (!this.allowedAccounts.includes(account)) {
-      this.allowedAccounts.push(account);
-    }
     return new KeywardGrant({
       principal: grantee.grantPrincipal,
       actions,
@@ -488,8 +533,19 @@ export class Secret extends SecretBase {
     }
   }
 
-  private renderResourcePolicy(): unknown {
+  /** Who may change keyward:* tags: the stack synthesizer's CloudFormation execution role, and the given ones. */
+  private deployers(): string[] {
     const stack = Stack.of(this);
+    const synthesizer = stack.synthesizer;
+    // The synthesizer leaves `${AWS::Partition}` etc. for Fn::Sub, which a resource policy document does not get.
+    const execution = synthesizer instanceof DefaultStackSynthesizer
+      ? [synthesizer.cloudFormationExecutionRoleArn.split('${AWS::Partition}').join(stack.partition)
+        .split('${AWS::AccountId}').join(stack.account).split('${AWS::Region}').join(stack.region)]
+      : [];
+    return [...execution, ...this.tagAdministrators];
+  }
+
+  private renderResourcePolicy(): unknown {
     const statements: unknown[] = [{
       Sid: 'KeywardDenyOutsideAccounts',
       Effect: 'Deny',
@@ -501,11 +557,38 @@ export class Secret extends SecretBase {
         BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
       },
     }];
-    for (const s of this.crossAccountStatements) {
-      statements.push(stack.resolve(s.toStatementJson()));
+    const deployers = this.deployers();
+    // Tag-mode grants read keyward:* tags: nobody but the deployment path may change them on this secret (any letter
+    // case of keyward:access:*, as the workload policy's own deny). Multiple conditions are ANDed: the deny applies
+    // unless the caller is a deployer role or the call comes through CloudFormation.
+    statements.push({
+      Sid: 'KeywardDenyAccessTagChanges',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+      Resource: '*',
+      Condition: {
+        'ForAnyValue:StringLike': { 'aws:TagKeys': DENIED_TAG_KEYS },
+        ...(deployers.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': single(deployers) } } : {}),
+        'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
+      },
+    });
+    for (const action of ['read', 'write'] as const) {
+      const principals = this.crossAccount[action];
+      if (principals.length > 0) {
+        statements.push({ Sid: crossAccountSid(action), Effect: 'Allow', Principal: { AWS: single(principals) }, Action: secretActions(action), Resource: '*' });
+      }
     }
     return { Version: '2012-10-17', Statement: statements };
   }
+}
+
+function crossAccountSid(action: 'read' | 'write'): string {
+  return action === 'read' ? 'KeywardCrossAccountRead' : 'KeywardCrossAccountWrite';
+}
+
+function single(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
 }
 
 interface ImportSpec {
@@ -574,10 +657,12 @@ class ImportedSecret extends SecretBase {
       }
     }
     const policy = WorkloadPolicy.of(grantee);
-    const statementIds = policy._allowExact(action, this.secretArnForPolicies);
-    if (this.encryptionKey) {
-      statementIds.push(...policy._allowKeysViaSecretsManager([this.encryptionKey.keyArn], [this.scope], action === 'write'));
-    }
+    const statementIds = policy._allowSecrets(action, [{
+      id: this.node.path,
+      arns: [this.secretArnForPolicies],
+      keyArns: this.encryptionKey ? [this.encryptionKey.keyArn] : [],
+      regions: [this.scope.region],
+    }]);
     return new KeywardGrant({
       principal: grantee.grantPrincipal,
       actions: secretActions(action),

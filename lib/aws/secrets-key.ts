@@ -1,10 +1,12 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { keyRotationPeriodProblems, kmsAliasProblems, kmsKeyArnProblems, parseArn, pendingWindowProblems } from '../core/aws-names';
-import { fail, failOnProblems } from '../core/errors';
+import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { KeywardGrant } from './grant';
+import { hashId, SecretTarget } from './private/access';
+import { fmt, KEY_POLICY_MAX_BYTES, resolvedPolicySize } from './private/policy-size';
 import { crossAccountPrincipal } from './private/principals';
 import { WorkloadPolicy } from './workload-policy';
 
@@ -55,11 +57,20 @@ export interface SecretsKeyProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Principals that administer the key (manage, schedule deletion) in the key policy; they cannot use it to
-   * encrypt or decrypt. Users are granted through their workload policies, never the key policy.
+   * Principals that administer the key in the key policy: describe it and read its policy, grants and tags, enable,
+   * disable and rotate it, change its description, revoke grants, schedule and cancel its deletion. They cannot
+   * encrypt or decrypt, and nothing they are given lets them grant that to anyone (no `kms:PutKeyPolicy`,
+   * `kms:CreateGrant`, tags or aliases, which attribute-based policies may trust) unless
+   * `administratorsMayGrantUse` is set. Users are granted through their workload policies, never the key policy.
    * @default - only the account (IAM policies decide)
    */
   readonly administrators?: iam.IPrincipal[];
+  /**
+   * Also give the administrators `kms:PutKeyPolicy`, `kms:CreateGrant`, `kms:TagResource`, `kms:UntagResource` and
+   * alias management: each lets them give themselves or others decryption, so they are then as trusted as every reader.
+   * @default false
+   */
+  readonly administratorsMayGrantUse?: boolean;
   /**
    * Create a multi-Region primary key (for secrets replicated to replica keys of the same id).
    * @default false
@@ -67,11 +78,18 @@ export interface SecretsKeyProps {
   readonly multiRegion?: boolean;
 }
 
-/** Key administration actions (no cryptographic use). */
-const ADMIN_ACTIONS = [
-  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
-  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
+/**
+ * Key administration actions that neither use the key nor can give anyone its use. Listed one by one: a wildcard such
+ * as `kms:Put*` or `kms:Create*` includes `kms:PutKeyPolicy` and `kms:CreateGrant`.
+ */
+const KEY_ADMIN_ACTIONS = [
+  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListGrants',
+  'kms:ListResourceTags', 'kms:EnableKey', 'kms:DisableKey', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation', 'kms:RotateKeyOnDemand',
+  'kms:UpdateKeyDescription', 'kms:RevokeGrant', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
+/** What `administratorsMayGrantUse` adds: each can hand out decryption (a key policy, a grant, a tag or alias that ABAC trusts). */
+const KEY_ADMIN_GRANTING_ACTIONS = [
+  'kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
 ];
 
 /** Shared grant logic of created and imported keys. */
@@ -96,6 +114,18 @@ export abstract class SecretsKeyBase extends Construct implements ISecretsKey {
   public _addCrossAccountStatement(statement: iam.PolicyStatement, why: string): void {
     void statement;
     fail(this, 'imported-key', `cannot ${why}: the key is imported, so Keyward cannot add the key-policy statement the other account needs; add it to the key policy where the key is defined`);
+  }
+
+  /**
+   * @internal Let a principal of another account use the key through Secrets Manager for one more secret: one
+   * key-policy statement per principal and action lists the exact secrets (`kms:EncryptionContext:SecretARN`).
+   * Imported keys cannot carry one: throws.
+   */
+  public _allowCrossAccountSecret(principalArn: string, action: 'read' | 'write', target: SecretTarget, why: string): iam.PolicyStatement {
+    void principalArn;
+    void action;
+    void target;
+    return fail(this, 'imported-key', `cannot ${why}: the key is imported, so Keyward cannot add the key-policy statement the other account needs; add it to the key policy where the key is defined`);
   }
 
   private grantDirect(grantee: iam.IGrantable, encrypt: boolean): KeywardGrant {
@@ -145,6 +175,7 @@ export class SecretsKey extends SecretsKeyBase {
   /** The alias, if one was given. */
   public readonly alias?: kms.IAlias;
   private readonly inner: kms.Key;
+  private readonly crossAccountReaders = new Map<string, { statement: iam.PolicyStatement; targets: Map<string, SecretTarget> }>();
 
   constructor(scope: Construct, id: string, props: SecretsKeyProps = {}) {
     super(scope, id);
@@ -171,10 +202,20 @@ export class SecretsKey extends SecretsKeyBase {
       this.inner.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'KeywardAdministrators',
         principals: props.administrators,
-        actions: ADMIN_ACTIONS,
+        actions: [...KEY_ADMIN_ACTIONS, ...(props.administratorsMayGrantUse ? KEY_ADMIN_GRANTING_ACTIONS : [])],
         resources: ['*'],
       }));
+    } else if (props.administratorsMayGrantUse) {
+      fail(this, 'key-administrators', 'administratorsMayGrantUse is set but there are no administrators');
     }
+    this.node.addValidation({
+      validate: () => {
+        const size = resolvedPolicySize(this, (this.inner.node.defaultChild as kms.CfnKey).keyPolicy, true);
+        return size <= KEY_POLICY_MAX_BYTES ? [] : [formatViolation(this, 'key-policy-size', `the key policy would be ${fmt(size)} bytes `
+          + `once resolved, over KMS's ${fmt(KEY_POLICY_MAX_BYTES)}; it would fail at deploy (${this.crossAccountReaders.size} cross-account `
+          + 'principals, one statement each): let the other accounts\' principals assume one reader role per account instead')];
+      },
+    });
     if (props.alias !== undefined) {
       this.alias = this.inner.addAlias(props.alias);
     }
@@ -187,6 +228,32 @@ export class SecretsKey extends SecretsKeyBase {
   /** @internal */
   public _addCrossAccountStatement(statement: iam.PolicyStatement, _why: string): void {
     this.inner.addToResourcePolicy(statement);
+  }
+
+  /** @internal */
+  public _allowCrossAccountSecret(principalArn: string, action: 'read' | 'write', target: SecretTarget, _why: string): iam.PolicyStatement {
+    const key = `${action}|${principalArn}`;
+    let entry = this.crossAccountReaders.get(key);
+    if (!entry) {
+      const targets = new Map<string, SecretTarget>();
+      const all = () => [...targets.values()];
+      const listed = (values: string[]) => (values.length === 1 ? values[0] : values);
+      const statement = new iam.PolicyStatement({
+        sid: `KeywardCrossAccount${action === 'read' ? 'Decrypt' : 'Encrypt'}${Token.isUnresolved(principalArn) ? this.crossAccountReaders.size : hashId(principalArn).slice(0, 10)}`,
+        principals: [new iam.ArnPrincipal(principalArn)],
+        actions: action === 'read' ? ['kms:Decrypt'] : ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': Lazy.any({ produce: () => listed([...new Set(all().flatMap(t => t.regions))].map(r => `secretsmanager.${r}.amazonaws.com`)) }) },
+          StringLike: { 'kms:EncryptionContext:SecretARN': Lazy.any({ produce: () => listed([...new Set(all().flatMap(t => t.arns))]) }) },
+        },
+      });
+      this.inner.addToResourcePolicy(statement);
+      entry = { statement, targets };
+      this.crossAccountReaders.set(key, entry);
+    }
+    entry.targets.set(target.id, target);
+    return entry.statement;
   }
 }
 

@@ -1,9 +1,14 @@
-import { Aspects, Lazy, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { fail, KeywardValidationError } from '../core/errors';
-import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, defaultAccessId, LazyScopeSource, registerAccessId, SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS, secretActions, SecretScope } from './private/access';
+import { fail, formatViolation, KeywardValidationError } from '../core/errors';
+import { GrantMode } from './grant';
+import {
+  accountsDiffer, ACCESS_TAG_PREFIX, DEFAULT_MANAGED_POLICY_QUOTA, DENIED_TAG_KEYS, defaultAccessId, GRANT_MODE_CONTEXT, grantModeOf, LazyScopeSource,
+  LazyTargets, MANAGED_POLICY_QUOTA_CONTEXT, registerAccessId, secretActions, SecretScope, SecretTarget,
+} from './private/access';
 import { acknowledgeWithoutTrace, nagFindingResource } from './private/nag';
+import { fmt, MANAGED_POLICY_MAX_CHARS, resolvedPolicySize } from './private/policy-size';
 
 /** Options for {@link WorkloadPolicy.of}. */
 export interface WorkloadPolicyOptions {
@@ -13,6 +18,17 @@ export interface WorkloadPolicyOptions {
    * @default - a 12-character hash of the principal's top-level stack name, account and region (when known) and construct path
    */
   readonly workloadName?: string;
+  /**
+   * How the workload's policy names the secrets it may use (see {@link GrantMode}).
+   * @default - the context value `@keyward/grants:mode`, else GrantMode.EXACT
+   */
+  readonly grantMode?: GrantMode;
+  /**
+   * IAM's quota of managed policies attached to one role, user or group in the workload's account (10 unless raised
+   * with Service Quotas). Synthesis fails when the principal, with Keyward's policy, would carry more.
+   * @default - the context value `@keyward/grants:managedPoliciesPerPrincipal`, else 10
+   */
+  readonly managedPolicyQuota?: number;
 }
 
 interface TagAccess {
@@ -28,7 +44,7 @@ interface TagAccess {
 const policies = new WeakMap<IConstruct, WorkloadPolicy>();
 
 const TAG_GRANT_REASON = 'Keyward attribute-based grant: the statement names every secret of one account and region but only matches '
-  + 'secrets tagged keyward:access:<this workload or its group> (condition secretsmanager:ResourceTag), and the same policy '
+  + 'secrets tagged keyward:access:<this workload or its group> (condition aws:ResourceTag), and the same policy '
   + 'denies the workload creating secrets with, setting or removing such tags.';
 const RANDOM_PASSWORD_REASON = 'secretsmanager:GetRandomPassword has no resource type, so IAM only accepts Resource "*"; '
   + 'it returns a random string and reads no secret.';
@@ -39,9 +55,10 @@ function scopeKey(s: SecretScope): string {
 
 /**
  * The one customer-managed policy (`AWS::IAM::ManagedPolicy`) that holds all Keyward grants of one workload, attached
- * to its role. Created once per principal on the first grant; its size does not depend on how many secrets the
- * workload may read, because reads of Keyward secrets are matched by the access tag `keyward:access:<workloadId>` on
- * each secret rather than by listing ARNs.
+ * to its role. Created once per principal on the first grant. In exact mode (the default) it lists every secret the
+ * workload may use, so it grows with them and synthesis fails when it would exceed IAM's 6,144 characters; in tag mode
+ * reads of Keyward secrets are matched by the access tag `keyward:access:<workloadId>` on each secret, and its size
+ * does not depend on how many secrets the workload may read.
  */
 export class WorkloadPolicy extends Construct {
   /**
@@ -54,6 +71,9 @@ export class WorkloadPolicy extends Construct {
     if (existing) {
       if (options.workloadName !== undefined && options.workloadName !== existing.workloadId) {
         fail(existing, 'workload-name', `workload already has the id "${existing.workloadId}"; give workloadName on its first grant`);
+      }
+      if (options.grantMode !== undefined && options.grantMode !== existing.grantMode) {
+        fail(existing, 'grant-mode', `workload already grants in ${existing.grantMode} mode; give grantMode on its first grant`);
       }
       return existing;
     }
@@ -86,12 +106,15 @@ export class WorkloadPolicy extends Construct {
   public readonly accessTagKey: string;
   /** The principal whose grants this policy holds. */
   public readonly principal: iam.IPrincipal;
+  /** How this workload's grants name secrets. */
+  public readonly grantMode: GrantMode;
   /** The managed policy resource. */
   public readonly resource: iam.CfnManagedPolicy;
 
   private readonly tagAccess = new Map<string, TagAccess>();
-  private readonly exactRead = new Set<string>();
-  private readonly exactWrite = new Set<string>();
+  private readonly exact = { read: new Map<string, SecretTarget>(), write: new Map<string, SecretTarget>() };
+  private readonly exactSources: { read: LazyTargets[]; write: LazyTargets[] } = { read: [], write: [] };
+  private readonly managedPolicyQuota?: number;
   private readonly viaKeys = new Set<string>();
   private readonly viaKeySources: LazyScopeSource[] = [];
   private readonly viaScopes = new Map<string, SecretScope>();
@@ -103,6 +126,11 @@ export class WorkloadPolicy extends Construct {
   private constructor(owner: IConstruct, id: string, principal: iam.IPrincipal, options: WorkloadPolicyOptions) {
     super(owner, id);
     this.principal = principal;
+    this.grantMode = grantModeOf(owner, options.grantMode);
+    this.managedPolicyQuota = options.managedPolicyQuota;
+    if (this.managedPolicyQuota !== undefined && (!Number.isInteger(this.managedPolicyQuota) || this.managedPolicyQuota < 1)) {
+      fail(owner, 'managed-policy-quota', `managedPolicyQuota must be a whole number of at least 1 (got ${this.managedPolicyQuota})`);
+    }
     this.workloadId = options.workloadName ?? defaultAccessId(owner);
     registerAccessId(this, this.workloadId, `workload ${owner.node.path}`);
     this.accessTagKey = `${ACCESS_TAG_PREFIX}${this.workloadId}`;
@@ -130,6 +158,7 @@ export class WorkloadPolicy extends Construct {
         }
       },
     });
+    this.node.addValidation({ validate: () => [...this.sizeProblems(), ...this.quotaProblems()] });
   }
 
   /** @internal Allow tag-matched access (own tag, or a group tag) to Keyward secrets in `scopes`. */
@@ -149,10 +178,28 @@ export class WorkloadPolicy extends Construct {
     return [this.sidFor(tagId, action)];
   }
 
-  /** @internal Allow access to exact secret ARNs (imported secrets, which Keyward cannot tag). */
-  public _allowExact(action: 'read' | 'write', arn: string): string[] {
-    (action === 'read' ? this.exactRead : this.exactWrite).add(arn);
-    return [action === 'read' ? 'KeywardReadImported' : 'KeywardWriteImported'];
+  /**
+   * @internal Allow access to exact secrets (exact mode, and imported secrets in either mode): the statement lists
+   * their ARNs, and the KMS statement their encryption contexts.
+   */
+  public _allowSecrets(action: 'read' | 'write', targets: SecretTarget[] | LazyTargets): string[] {
+    if (Array.isArray(targets)) {
+      targets.forEach(t => this.exact[action].set(t.id, t));
+    } else if (!this.exactSources[action].includes(targets)) {
+      this.exactSources[action].push(targets);
+    }
+    const keyed = Array.isArray(targets) ? targets.some(t => t.keyArns.length > 0) : true;
+    if (action === 'write') {
+      this.viaEncrypt = this.viaEncrypt || keyed;
+    }
+    return [action === 'read' ? 'KeywardRead' : 'KeywardWrite', ...(keyed ? ['KeywardSecretsKeys'] : [])];
+  }
+
+  /** The secrets granted by exact ARN, per action, with the members of exact-mode groups. */
+  private exactTargets(action: 'read' | 'write'): SecretTarget[] {
+    const all = new Map(this.exact[action]);
+    this.exactSources[action].forEach(src => src.targets().forEach(t => all.set(t.id, t)));
+    return [...all.values()];
   }
 
   /** @internal Allow using keys through Secrets Manager only (kms:ViaService + SecretARN encryption context). */
@@ -194,7 +241,7 @@ export class WorkloadPolicy extends Construct {
   private sidFor(tagId: string, action: 'read' | 'write'): string {
     const verb = action === 'read' ? 'Read' : 'Write';
     if (tagId === this.workloadId) {
-      return `Keyward${verb}`;
+      return `Keyward${verb}Tagged`;
     }
     return `Keyward${verb}Group${tagId.replace(/[^A-Za-z0-9]/g, '')}`;
   }
@@ -212,16 +259,10 @@ export class WorkloadPolicy extends Construct {
           Action: secretActions(action),
           Resource: single(resources),
           Condition: {
-            StringEquals: { [`secretsmanager:ResourceTag/${ACCESS_TAG_PREFIX}${tagId}`]: single(action === 'read' ? access.readValues : access.writeValues) },
+            StringEquals: { [`aws:ResourceTag/${ACCESS_TAG_PREFIX}${tagId}`]: single(action === 'read' ? access.readValues : access.writeValues) },
           },
         });
       }
-    }
-    if (this.exactRead.size > 0) {
-      statements.push({ Sid: 'KeywardReadImported', Effect: 'Allow', Action: SECRET_READ_ACTIONS, Resource: single([...this.exactRead]) });
-    }
-    if (this.exactWrite.size > 0) {
-      statements.push({ Sid: 'KeywardWriteImported', Effect: 'Allow', Action: SECRET_WRITE_ACTIONS, Resource: single([...this.exactWrite]) });
     }
     const keys = new Set(this.viaKeys);
     const viaScopes = new Map(this.viaScopes);
@@ -229,10 +270,26 @@ export class WorkloadPolicy extends Construct {
       src.keyArns().forEach(k => keys.add(k));
       src.scopes().forEach(s => viaScopes.set(scopeKey(s), s));
     }
-    if (keys.size > 0 && viaScopes.size > 0) {
-      const scopes = [...viaScopes.values()];
-      const regions = unique(scopes.map(s => s.region));
-      const contexts = unique(scopes.map(secretPattern));
+    const regions = unique([...viaScopes.values()].map(s => s.region));
+    const contexts = unique([...viaScopes.values()].map(secretPattern));
+    for (const action of ['read', 'write'] as const) {
+      const targets = this.exactTargets(action);
+      if (targets.length === 0) {
+        continue;
+      }
+      statements.push({
+        Sid: action === 'read' ? 'KeywardRead' : 'KeywardWrite',
+        Effect: 'Allow',
+        Action: secretActions(action),
+        Resource: single(unique(targets.flatMap(t => t.arns))),
+      });
+      for (const t of targets.filter(x => x.keyArns.length > 0)) {
+        t.keyArns.forEach(k => keys.add(k));
+        regions.push(...t.regions.filter(r => !regions.includes(r)));
+        contexts.push(...t.arns.filter(a => !contexts.includes(a)));
+      }
+    }
+    if (keys.size > 0 && contexts.length > 0) {
       statements.push({
         Sid: 'KeywardSecretsKeys',
         Effect: 'Allow',
@@ -255,6 +312,11 @@ export class WorkloadPolicy extends Construct {
     if (this.randomPassword) {
       statements.push({ Sid: 'KeywardRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' });
     }
+    // Exact grants read no tags: the deny is left out of the budget, unless the policy would otherwise be empty (a
+    // workload with no grant yet: IAM refuses a policy without statements).
+    if (!this.hasTagStatements() && statements.length > 0) {
+      return { Version: '2012-10-17', Statement: statements };
+    }
     // Access is decided by keyward:* tags, so the workload must never be able to set or remove them itself.
     statements.push({
       Sid: 'KeywardDenyAccessTagChanges',
@@ -264,6 +326,59 @@ export class WorkloadPolicy extends Construct {
       Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': DENIED_TAG_KEYS } },
     });
     return { Version: '2012-10-17', Statement: statements };
+  }
+
+  private hasTagStatements(): boolean {
+    return [...this.tagAccess.values()].some(a => a.read || a.write);
+  }
+
+  /** The number of distinct secrets granted by exact ARN. */
+  private exactSecretCount(): number {
+    return new Set([...this.exactTargets('read'), ...this.exactTargets('write')].map(t => t.id)).size;
+  }
+
+  /** The policy over IAM's size limit of a managed policy, measured on the resolved document. */
+  private sizeProblems(): string[] {
+    const size = resolvedPolicySize(this, this.render());
+    if (size <= MANAGED_POLICY_MAX_CHARS) {
+      return [];
+    }
+    const count = this.exactSecretCount();
+    const who = `workload ${this.workloadId} (${this.node.scope!.node.path})`;
+    const ways = count > 0
+      ? ` It names ${count} secrets by exact ARN (${this.grantMode} mode). Two ways out: (1) tag mode for this workload `
+        + `(WorkloadPolicy.of(role, { grantMode: GrantMode.TAG }) before its first grant, or the context ${GRANT_MODE_CONTEXT}=tag): `
+        + 'one constant-size statement, but whoever may tag secrets in the account can then change its access (docs/grants.md); '
+        + '(2) put the secrets in a SecretGroup with grantMode: GrantMode.TAG and grant the group: one statement for the group, '
+        + 'same trust as tag mode but only for the group\'s members. A SecretGroup in exact mode lists every member and saves nothing. '
+        + 'Or split the secrets over several workload roles.'
+      : ' Grant fewer groups or keys to this workload.';
+    return [formatViolation(this, 'policy-size', `the Keyward policy of ${who} would be ${fmt(size)} characters once resolved, over IAM's `
+      + `${fmt(MANAGED_POLICY_MAX_CHARS)} for a managed policy; it would fail at deploy.${ways}`)];
+  }
+
+  /** More managed policies on the principal than IAM's quota allows. */
+  private quotaProblems(): string[] {
+    const owner = this.node.scope!;
+    const cfn = owner.node.defaultChild;
+    if (!CfnResource.isCfnResource(cfn)) {
+      // An imported role: its other policies are not visible here.
+      return [];
+    }
+    const contextQuota = this.node.tryGetContext(MANAGED_POLICY_QUOTA_CONTEXT);
+    const quota = this.managedPolicyQuota ?? (contextQuota !== undefined ? Number(contextQuota) : DEFAULT_MANAGED_POLICY_QUOTA);
+    const stack = Stack.of(cfn);
+    const own = stack.resolve((cfn as unknown as { managedPolicyArns?: unknown }).managedPolicyArns);
+    const arns = Array.isArray(own) ? own.length : 0;
+    const attached = attachedPolicyCounts(stack).get(JSON.stringify(stack.resolve((cfn as CfnResource).ref))) ?? 0;
+    const total = arns + attached;
+    if (total <= quota) {
+      return [];
+    }
+    return [formatViolation(this, 'managed-policy-quota', `${owner.node.path} would carry ${total} managed policies (${arns} in its ManagedPolicyArns, `
+      + `${attached} attaching themselves, Keyward's included); IAM allows ${quota} per role, user or group`
+      + `${this.managedPolicyQuota === undefined && contextQuota === undefined ? ' by default' : ''}. Remove one, merge policies, or, if the `
+      + `account's quota was raised, say so with managedPolicyQuota or the context ${MANAGED_POLICY_QUOTA_CONTEXT}`)];
   }
 
   /** The tag-matched statements to render: one per access tag with any scope, own tag first. */
@@ -297,6 +412,28 @@ export class WorkloadPolicy extends Construct {
       acknowledgeWithoutTrace(this, ...[...acks].map(([id, reason]) => ({ id, reason })));
     }
   }
+}
+
+const attachedByStack = new WeakMap<Stack, Map<string, number>>();
+
+/** For each principal reference (`{"Ref":…}` as JSON), how many managed policies of `stack` attach themselves to it. */
+function attachedPolicyCounts(stack: Stack): Map<string, number> {
+  let counts = attachedByStack.get(stack);
+  if (!counts) {
+    counts = new Map();
+    for (const c of stack.node.findAll()) {
+      if (c instanceof iam.CfnManagedPolicy && Stack.of(c) === stack) {
+        for (const list of [c.roles, c.users, c.groups]) {
+          for (const r of (stack.resolve(list) as unknown[] | undefined) ?? []) {
+            const key = JSON.stringify(r);
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    attachedByStack.set(stack, counts);
+  }
+  return counts;
 }
 
 /** Every secret of one account and region. */

@@ -42,6 +42,8 @@ describe('example app', () => {
       expect(a.reason.length).toBeGreaterThanOrEqual(60);
       expect(a.reason).not.toMatch(/^(todo|tbd|n\/a|ok|fine|suppress)/i);
     }
+    // Exact grants: no wildcard over a whole account's secrets to acknowledge.
+    expect(acks.filter(a => a.id.includes('secret:*'))).toEqual([]);
   });
 
   test('the nag harness does catch findings (control)', () => {

@@ -16,9 +16,10 @@ interface Built {
 }
 
 /** A data stack with a catalog of `n` secrets and an apps stack whose role `Reader` is granted the secrets `granted(i)`. */
-function build(n: number, granted: (i: number) => boolean, workloads = 1): Built {
+function build(n: number, granted: (i: number) => boolean, workloads = 1, mode: 'tag' | 'exact' = 'tag'): Built {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-catalog-'));
-  const app = new App({ outdir });
+  // Tag mode: the grant model for hundreds of secrets per workload (exact mode is tested below for its budget).
+  const app = new App({ outdir, context: { '@keyward/grants:mode': mode } });
   const data = new Stack(app, 'Data', { env: ENV });
   const catalog = new SecretCatalog(data, 'Catalog');
   const apps = new Stack(app, 'Apps', { env: ENV });
@@ -76,9 +77,9 @@ describe('SecretCatalog', () => {
     // No cross-stack reference per secret: at most the shared key's ARN crosses stacks.
     expect((JSON.stringify(apps).match(/Fn::ImportValue/g) ?? []).length).toBeLessThanOrEqual(1);
 
-    const readStatement = policies[0].Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'KeywardRead');
+    const readStatement = policies[0].Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'KeywardReadTagged');
     const [conditionKey] = Object.keys(readStatement.Condition.StringEquals);
-    const tagKey = conditionKey.replace('secretsmanager:ResourceTag/', '');
+    const tagKey = conditionKey.replace('aws:ResourceTag/', '');
     const secrets = secretsOf(templates);
     const tagged = secrets.filter(s => tagValue(s.props, tagKey) !== undefined);
     const expected = Array.from({ length: 600 }, (_, i) => i).filter(granted).map(i => `svc/secret-${i}`).sort();
@@ -86,6 +87,10 @@ describe('SecretCatalog', () => {
     // Read access only: every granted secret carries exactly the value the read condition accepts.
     expect(new Set(tagged.map(s => tagValue(s.props, tagKey)))).toEqual(new Set(['read']));
     expect(readStatement.Condition.StringEquals[conditionKey]).toEqual(expect.arrayContaining(['read']));
+  });
+
+  test('exact mode: 300 of 600 catalog secrets exceed one managed policy and fail at synth, naming the ways out', () => {
+    expect(() => build(600, i => i % 2 === 0, 1, 'exact')).toThrow(/Apps\/Reader\/KeywardPolicy: .*names 300 secrets.*tag mode.*\[keyward:policy-size\]/s);
   });
 
   test('the workload policy has the same size for 10 and 1,000 granted secrets', () => {

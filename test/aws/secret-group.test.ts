@@ -1,14 +1,48 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Secret, SecretGroup, SecretRotation } from '../../lib/aws';
-import { expectKeywardError, newStack, OTHER_ACCOUNT, REGION } from './util';
+import { GrantMode, Secret, SecretGroup, SecretRotation, WorkloadPolicy } from '../../lib/aws';
+import { expectKeywardError, newStack, newTagStack, OTHER_ACCOUNT, REGION } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 
 describe('SecretGroup', () => {
-  test('members carry one group tag; a workload granted the group gets one statement; later members included', () => {
+  test('exact mode (default): a grant lists every member, later members included; members carry no group tag', () => {
     const stack = newStack();
+    const a = new Secret(stack, 'A', { secretName: 'shared/a', rotation: NO_ROTATION });
+    const group = new SecretGroup(stack, 'Shared', { groupName: 'shared-config', secrets: [a] });
+    const r = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const grant = group.grantRead(r);
+    group.addSecret(new Secret(stack, 'B', { secretName: 'shared/b', rotation: NO_ROTATION }));
+    expect(grant.resourceTag).toBeUndefined();
+    expect(grant.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+    const t = Template.fromStack(stack);
+    expect(JSON.stringify(t.findResources('AWS::SecretsManager::Secret'))).not.toContain('keyward:access:');
+    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Sid: 'KeywardRead', Resource: [pattern('shared/a'), pattern('shared/b')] }),
+          Match.objectLike({ Sid: 'KeywardSecretsKeys', Condition: Match.objectLike({ StringLike: { 'kms:EncryptionContext:SecretARN': [pattern('shared/a'), pattern('shared/b')] } }) }),
+        ],
+      },
+    });
+  });
+
+  test('a group in tag mode is granted by its tag even to an exact-mode workload; the workload\'s other grants stay exact', () => {
+    const stack = newStack();
+    const group = new SecretGroup(stack, 'G', { groupName: 'tagged-group', grantMode: GrantMode.TAG });
+    group.addSecret(new Secret(stack, 'A', { secretName: 'a', rotation: NO_ROTATION }));
+    const r = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(group.grantRead(r).resourceTag).toEqual({ key: 'keyward:access:tagged-group', value: 'member' });
+    new Secret(stack, 'B', { secretName: 'b', rotation: NO_ROTATION }).grantRead(r);
+    expect(WorkloadPolicy.of(r).grantMode).toBe(GrantMode.EXACT);
+    const statements = (Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))[0] as any).Properties.PolicyDocument.Statement;
+    expect(statements.map((x: any) => x.Sid)).toEqual(['KeywardReadGrouptaggedgroup', 'KeywardRead', 'KeywardSecretsKeys', 'KeywardDenyAccessTagChanges']);
+  });
+
+  test('tag mode: members carry one group tag; a workload granted the group gets one statement; later members included', () => {
+    const stack = newTagStack();
     const a = new Secret(stack, 'A', { rotation: NO_ROTATION });
     const group = new SecretGroup(stack, 'Shared', { groupName: 'shared-config', secrets: [a] });
     const r = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
@@ -26,7 +60,7 @@ describe('SecretGroup', () => {
           Match.objectLike({
             Sid: 'KeywardReadGroupsharedconfig',
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
-            Condition: { StringEquals: { 'secretsmanager:ResourceTag/keyward:access:shared-config': 'member' } },
+            Condition: { StringEquals: { 'aws:ResourceTag/keyward:access:shared-config': 'member' } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys' }),
         ]),
@@ -35,14 +69,14 @@ describe('SecretGroup', () => {
   });
 
   test('many workloads on a group add no tags to the members (the way past 50 tags)', () => {
-    const stack = newStack();
+    const stack = newTagStack();
     const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
     const group = new SecretGroup(stack, 'G', { secrets: [s] });
     for (let i = 0; i < 100; i++) {
       group.grantRead(new iam.Role(stack, `R${i}`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
     }
     const tags = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))[0] as any).Properties.Tags;
-    expect(tags).toHaveLength(3);
+    expect(tags.map((x: any) => x.Key).sort()).toEqual(['keyward:access:' + group.groupId, 'keyward:rotation', 'keyward:value-source'].sort());
   });
 
   test('a member in another account than the group is refused (its grant could never work)', () => {

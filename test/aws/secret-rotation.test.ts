@@ -49,11 +49,13 @@ describe('SecretRotation', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Rotator'), 'Arn'] } });
     t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'secretsmanager.amazonaws.com', SourceAccount: '111111111111', Action: 'lambda:InvokeFunction' });
-    t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: Match.stringLikeRegexp('^keyward:access:'), Value: 'read-write' }]) });
+    // Exact mode (the default): the rotation function's policy names the secret; the secret carries no access tag.
+    expect(JSON.stringify(t.findResources('AWS::SecretsManager::Secret'))).not.toContain('keyward:access:');
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'KeywardRead' }), Match.objectLike({ Sid: 'KeywardWrite' }),
+          Match.objectLike({ Sid: 'KeywardRead', Resource: { Ref: Match.stringLikeRegexp('^S') } }),
+          Match.objectLike({ Sid: 'KeywardWrite', Resource: { Ref: Match.stringLikeRegexp('^S') } }),
           Match.objectLike({ Sid: 'KeywardRandomPassword', Action: 'secretsmanager:GetRandomPassword', Resource: '*' }),
         ]),
       },

@@ -5,7 +5,7 @@ import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Secret, SecretRotation, SecretsKey } from '../../lib/aws';
-import { ACCOUNT, expectKeywardError, newStack, OTHER_ACCOUNT } from './util';
+import { ACCOUNT, expectKeywardError, newStack, newTagStack, OTHER_ACCOUNT } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 const REPLICA_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -64,9 +64,30 @@ describe('Secret', () => {
             StringNotEquals: { 'aws:PrincipalAccount': [ACCOUNT, '333333333333'] },
             BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
           },
+        }, {
+          // Tag-mode grants read keyward:* tags: only the deployment path may change them.
+          Sid: 'KeywardDenyAccessTagChanges', Effect: 'Deny', Principal: '*',
+          Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'], Resource: '*',
+          Condition: {
+            'ForAnyValue:StringLike': { 'aws:TagKeys': ['keyward:*', '???????:??????:*'] },
+            'ArnNotLike': { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`]] } },
+            'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
+          },
         }],
       },
     });
+  });
+
+  test('tagAdministrators join the deployment role in the keyward:* tag deny; anything but an IAM/STS ARN is refused', () => {
+    const stack = newStack();
+    new Secret(stack, 'S', { tagAdministrators: ['arn:aws:iam::111111111111:role/break-glass'], rotation: NO_ROTATION });
+    const deny = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'))[0] as any)
+      .Properties.ResourcePolicy.Statement.find((x: any) => x.Sid === 'KeywardDenyAccessTagChanges');
+    expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`]] },
+      'arn:aws:iam::111111111111:role/break-glass',
+    ]);
+    expectKeywardError(() => new Secret(newStack(), 'T', { tagAdministrators: ['break-glass'] }), 'Svc/T', 'tag-administrators');
   });
 
   test('replicas carry their region keys; grants cover replica regions and keys', () => {
@@ -77,32 +98,68 @@ describe('Secret', () => {
     });
     s.grantRead(role(stack));
     const t = Template.fromStack(stack);
+    const replicaArn = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:111111111111:secret:',
+        { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^S') }] }] }]],
+    };
     t.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'eu-central-1', KmsKeyId: REPLICA_KEY }] });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'KeywardRead', Resource: [Match.anyValue(), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:111111111111:secret:*']] }] }),
+          // Exact mode: the secret's ARN and the replica's, built from it (same name and suffix, the replica's region).
+          Match.objectLike({ Sid: 'KeywardRead', Resource: [{ Ref: Match.stringLikeRegexp('^S') }, replicaArn] }),
           Match.objectLike({
             Sid: 'KeywardSecretsKeys',
             Resource: [Match.anyValue(), REPLICA_KEY],
-            Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': ['secretsmanager.eu-west-1.amazonaws.com', 'secretsmanager.eu-central-1.amazonaws.com'] } }),
+            Condition: {
+              StringEquals: { 'kms:ViaService': ['secretsmanager.eu-west-1.amazonaws.com', 'secretsmanager.eu-central-1.amazonaws.com'] },
+              StringLike: { 'kms:EncryptionContext:SecretARN': [{ Ref: Match.stringLikeRegexp('^S') }, replicaArn] },
+            },
           }),
         ]),
       },
     });
   });
 
-  test('grantRead tags the secret and adds the attribute-based statements; read + write merge to read-write', () => {
+  test('exact mode (default): a named secret is granted by name pattern, tagged nothing, read + write listed apart', () => {
     const stack = newStack();
+    const s = new Secret(stack, 'S', { secretName: 'orders/db', rotation: NO_ROTATION });
+    const r = role(stack);
+    const read = s.grantRead(r);
+    const write = s.grantWrite(r);
+    const pattern = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:orders/db-??????']] };
+    expect(read.resourceTag).toBeUndefined();
+    expect(read.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+    expect(write.statementIds).toEqual(['KeywardWrite', 'KeywardSecretsKeys']);
+    const t = Template.fromStack(stack);
+    const tags = (Object.values(t.findResources('AWS::SecretsManager::Secret'))[0] as any).Properties.Tags.map((x: any) => x.Key);
+    expect(tags.filter((k: string) => k.startsWith('keyward:access:'))).toEqual([]);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'KeywardRead', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: pattern },
+          { Sid: 'KeywardWrite', Effect: 'Allow', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: pattern },
+          {
+            Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:SecretARN': pattern } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('tag mode: grantRead tags the secret and adds the attribute-based statements; read + write merge to read-write', () => {
+    const stack = newTagStack();
     const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
     const r = role(stack);
     const read = s.grantRead(r);
     expect(read.resourceTag?.key).toMatch(/^keyward:access:[0-9a-f]{12}$/);
-    expect(read.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+    expect(read.statementIds).toEqual(['KeywardReadTagged', 'KeywardSecretsKeys']);
     expect(read.actions).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
     let t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: read.resourceTag!.key, Value: 'read' }]) });
-    const stack2 = newStack('Svc2');
+    const stack2 = newTagStack('Svc2');
     const s2 = new Secret(stack2, 'S', { rotation: NO_ROTATION });
     const r2 = role(stack2);
     s2.grantRead(r2);
@@ -115,8 +172,8 @@ describe('Secret', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'KeywardWrite', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${write.resourceTag!.key}`]: ['write', 'read-write'] } },
+            Sid: 'KeywardWriteTagged', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+            Condition: { StringEquals: { [`aws:ResourceTag/${write.resourceTag!.key}`]: ['write', 'read-write'] } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] }),
         ]),
@@ -127,7 +184,7 @@ describe('Secret', () => {
   test('cross-account reader: resource-policy and key-policy statements, account allowed, no workload policy', () => {
     const stack = newStack();
     const key = new SecretsKey(stack, 'Key');
-    const s = new Secret(stack, 'S', { encryptionKey: key, rotation: NO_ROTATION });
+    const s = new Secret(stack, 'S', { encryptionKey: key, secretName: 'orders/db', rotation: NO_ROTATION });
     const reader = `arn:aws:iam::${OTHER_ACCOUNT}:role/auditor`;
     const grant = s.grantRead(iam.Role.fromRoleArn(stack, 'Auditor', reader));
     expect(grant.crossAccount).toBe(true);
@@ -138,30 +195,85 @@ describe('Secret', () => {
       ResourcePolicy: {
         Statement: [
           Match.objectLike({ Condition: Match.objectLike({ StringNotEquals: { 'aws:PrincipalAccount': [ACCOUNT, OTHER_ACCOUNT] } }) }),
-          Match.objectLike({ Effect: 'Allow', Principal: { AWS: reader }, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] }),
+          Match.objectLike({ Sid: 'KeywardDenyAccessTagChanges' }),
+          { Sid: 'KeywardCrossAccountRead', Effect: 'Allow', Principal: { AWS: reader }, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: '*' },
         ],
       },
     });
+    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
     t.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
           Principal: { AWS: reader }, Action: 'kms:Decrypt',
-          Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }),
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:SecretARN': pattern('orders/db') } },
         })]),
       },
     });
+  });
+
+  test('cross-account readers: one key-policy statement per principal listing exactly its secrets; one resource-policy statement per action', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    const a = new Secret(stack, 'A', { encryptionKey: key, secretName: 'a', rotation: NO_ROTATION });
+    const b = new Secret(stack, 'B', { encryptionKey: key, secretName: 'b', rotation: NO_ROTATION });
+    const r1 = iam.Role.fromRoleArn(stack, 'R1', `arn:aws:iam::${OTHER_ACCOUNT}:role/one`);
+    const r2 = iam.Role.fromRoleArn(stack, 'R2', `arn:aws:iam::${OTHER_ACCOUNT}:role/two`);
+    a.grantRead(r1);
+    b.grantRead(r1);
+    a.grantRead(r2);
+    const t = Template.fromStack(stack).toJSON();
+    const keyStatements = (Object.values(t.Resources).find((x: any) => x.Type === 'AWS::KMS::Key') as any).Properties.KeyPolicy.Statement
+      .filter((x: any) => x.Principal.AWS !== undefined && typeof x.Principal.AWS === 'string' && x.Principal.AWS.includes(OTHER_ACCOUNT));
+    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
+    expect(keyStatements.map((x: any) => [x.Principal.AWS, x.Condition.StringLike['kms:EncryptionContext:SecretARN']])).toEqual([
+      [`arn:aws:iam::${OTHER_ACCOUNT}:role/one`, [pattern('a'), pattern('b')]],
+      [`arn:aws:iam::${OTHER_ACCOUNT}:role/two`, pattern('a')],
+    ]);
+    const policyOfA = Object.values(t.Resources).filter((x: any) => x.Type === 'AWS::SecretsManager::ResourcePolicy')
+      .map((x: any) => x.Properties.ResourcePolicy.Statement.find((st: any) => st.Sid === 'KeywardCrossAccountRead'))
+      .find((st: any) => Array.isArray(st.Principal.AWS));
+    expect(policyOfA.Principal.AWS).toEqual([`arn:aws:iam::${OTHER_ACCOUNT}:role/one`, `arn:aws:iam::${OTHER_ACCOUNT}:role/two`]);
+  });
+
+  test('a cross-account grant needs a secret name (the key policy cannot reference the secret it encrypts)', () => {
+    const stack = newStack();
+    const s = new Secret(stack, 'S', { encryptionKey: new SecretsKey(stack, 'Key'), rotation: NO_ROTATION });
+    expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Svc/S', 'cross-account-name', /secretName/);
+  });
+
+  test('200 cross-account reader roles: the key policy fails at synth over 32 KB (path + rule), the secret policy stays under 20 KB', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    const s = new Secret(stack, 'S', { encryptionKey: key, secretName: 'shared/db', rotation: NO_ROTATION });
+    for (let i = 0; i < 200; i++) {
+      s.grantRead(iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::${OTHER_ACCOUNT}:role/reader-role-of-team-number-${i}`));
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/Svc\/Key: the key policy would be [\d,]+ bytes once resolved, over KMS's 32,768.*\[keyward:key-policy-size\]/);
+    expect(() => Template.fromStack(stack)).not.toThrow(/secret-policy-size/);
+  });
+
+  test('a secret resource policy over 20 KB fails at synth (path + rule)', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    const s = new Secret(stack, 'S', { encryptionKey: key, secretName: 'shared/db', rotation: NO_ROTATION });
+    for (let i = 0; i < 260; i++) {
+      s.grantRead(iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::${OTHER_ACCOUNT}:role/a-rather-long-reader-role-name-of-team-${i}`));
+      s.grantWrite(iam.Role.fromRoleArn(stack, `W${i}`, `arn:aws:iam::${OTHER_ACCOUNT}:role/a-rather-long-writer-role-name-of-team-${i}`));
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/Svc\/S: the secret's resource policy would be [\d,]+ characters once resolved, over Secrets Manager's 20,480.*\[keyward:secret-policy-size\]/);
   });
 
   test('cross-account reader of a secret under an imported key throws', () => {
     const stack = newStack();
     const s = new Secret(stack, 'S', {
       encryptionKey: SecretsKey.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      secretName: 'orders/db',
       rotation: NO_ROTATION,
     });
     expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Svc/K', 'imported-key');
     // Nothing half-done: the resource policy neither allows the role nor its account.
     const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'))[0].Properties.ResourcePolicy.Statement;
-    expect(statements.map((x: any) => x.Sid)).toEqual(['KeywardDenyOutsideAccounts']);
+    expect(statements.map((x: any) => x.Sid)).toEqual(['KeywardDenyOutsideAccounts', 'KeywardDenyAccessTagChanges']);
     expect(statements[0].Condition.StringNotEquals['aws:PrincipalAccount']).toBe(ACCOUNT);
   });
 
@@ -171,8 +283,8 @@ describe('Secret', () => {
     expectKeywardError(() => s.grantRead(iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${OTHER_ACCOUNT}:role/a`)), 'Agnostic/S', 'cross-account', /explicit env.account/);
   });
 
-  test('more than 50 tags: clear error pointing to SecretGroup', () => {
-    const stack = newStack();
+  test('more than 50 tags (tag mode): clear error pointing to SecretGroup', () => {
+    const stack = newTagStack();
     const tags: { [k: string]: string } = {};
     for (let i = 0; i < 45; i++) {
       tags[`t${i}`] = 'v';
@@ -199,7 +311,7 @@ describe('Secret', () => {
       const g = s.grantRead(role(stack));
       expect(g.resourceArns).toEqual([expected]);
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'KeywardReadImported', Effect: 'Allow', Action: Match.anyValue(), Resource: expected }]) },
+        PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'KeywardRead', Effect: 'Allow', Action: Match.anyValue(), Resource: expected }]) },
       });
     });
 
@@ -211,7 +323,7 @@ describe('Secret', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Sid: 'KeywardReadImported', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shared/db-??????']] } }),
+            Match.objectLike({ Sid: 'KeywardRead', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shared/db-??????']] } }),
             Match.objectLike({ Sid: 'KeywardSecretsKeys', Resource: keyArn }),
           ]),
         },
@@ -287,12 +399,12 @@ describe('Secret', () => {
       expect(() => Template.fromStack(stack)).toThrow(new RegExp(`Svc/Db: tag "${key}" was not set by Keyward.*\\[keyward:reserved-tag\\]`));
     });
     test('a Keyward access tag changed or removed from outside fails synthesis', () => {
-      const stack = newStack();
+      const stack = newTagStack();
       const s = new Secret(stack, 'Db', { rotation: NO_ROTATION });
       const grant = s.grantRead(role(stack));
       Tags.of(stack).add(grant.resourceTag!.key, 'read-write');
       expect(() => Template.fromStack(stack)).toThrow(/Svc\/Db: tag "keyward:access:\w+" was changed from "read" to "read-write" outside Keyward.*\[keyward:reserved-tag\]/);
-      const other = newStack();
+      const other = newTagStack();
       const t = new Secret(other, 'Db', { rotation: NO_ROTATION });
       const g = t.grantRead(role(other));
       Tags.of(other).remove(g.resourceTag!.key);

@@ -44,6 +44,23 @@ describe('SecretsKey', () => {
     expect(admin.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:role/key-admins' });
     expect(admin.Action).toContain('kms:ScheduleKeyDeletion');
     expect(admin.Action.filter((a: string) => /Decrypt|Encrypt|GenerateDataKey/.test(a))).toEqual([]);
+    // Nothing that can hand out decryption: no key policy change, no grant, no tag or alias (attribute-based policies
+    // may trust them), and no wildcard that would include any of these.
+    const granting = ['kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias',
+      'kms:DeleteAlias', 'kms:ReplicateKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:GenerateDataKey'];
+    const like = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+    for (const action of granting) {
+      expect({ action, allowedBy: admin.Action.filter((p: string) => like(p, action)) }).toEqual({ action, allowedBy: [] });
+    }
+  });
+
+  test('administratorsMayGrantUse: the explicit opt-in adds PutKeyPolicy, CreateGrant, tags and aliases', () => {
+    const stack = newStack();
+    new SecretsKey(stack, 'Key', { administrators: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/key-admins')], administratorsMayGrantUse: true });
+    const admin = (Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0] as any).Properties.KeyPolicy.Statement
+      .find((s: any) => s.Sid === 'KeywardAdministrators');
+    expect(admin.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:TagResource', 'kms:CreateAlias']));
+    expectKeywardError(() => new SecretsKey(newStack(), 'Key', { administratorsMayGrantUse: true }), 'Svc/Key', 'key-administrators');
   });
 
   test('grantDecrypt / grantEncryptDecrypt go to the workload policy, never the key policy', () => {

@@ -31,3 +31,8 @@ export function policyStatements(template: { [k: string]: any }, type: string): 
   const resources = Object.values(template.Resources ?? {}).filter((r: any) => r.Type === type) as any[];
   return resources.flatMap(r => (r.Properties.PolicyDocument ?? r.Properties.KeyPolicy ?? r.Properties.ResourcePolicy).Statement);
 }
+
+/** A stack in an app whose grants are in tag mode (the context key `@keyward/grants:mode`). */
+export function newTagStack(id = 'Svc', app: App = new App({ context: { '@keyward/grants:mode': 'tag' } })): Stack {
+  return newStack(id, app);
+}

@@ -3,9 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Secret, SecretGroup, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { GrantMode, Secret, SecretGroup, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
 import { policyBytes, resolveIntrinsics } from '../../bench/measure';
-import { expectKeywardError, newStack } from './util';
+import { expectKeywardError, newStack, newTagStack } from './util';
+
+const TAG_MODE = { context: { '@keyward/grants:mode': 'tag' } };
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 
@@ -15,7 +18,7 @@ function role(stack: Stack, id: string): iam.Role {
 
 /** One role granted n secrets (200 per stack, to stay under 500 resources): the workload's policies. */
 function workloadPolicies(n: number): { policies: any[]; resources: { [id: string]: any } } {
-  const app = new App();
+  const app = new App(TAG_MODE);
   const stack = newStack('Workload', app);
   const key = new SecretsKey(stack, 'Key');
   const r = role(stack, 'Reader');
@@ -37,6 +40,14 @@ function policyDocument(stack: Stack): any {
   return (Object.values(t.Resources).find((x: any) => x.Type === 'AWS::IAM::ManagedPolicy') as any).Properties.PolicyDocument;
 }
 
+/** Expect synthesis to fail with a violation naming `path` and `rule`. */
+function expectKeywardErrorAtSynth(fn: () => unknown, path: string, rule: string, contains?: RegExp): void {
+  expect(fn).toThrow(new RegExp(`${path.replace(/\//g, '\\/')}: [^\\n]*\\[keyward:${rule}\\]`));
+  if (contains) {
+    expect(fn).toThrow(contains);
+  }
+}
+
 /** Key policy bytes with n grantee roles each reading the same secret. */
 function keyPolicyBytes(n: number): string {
   const stack = newStack();
@@ -56,7 +67,7 @@ function keyPolicyBytes(n: number): string {
 }
 
 describe('WorkloadPolicy', () => {
-  test('one managed policy per workload, constant size for 10 and 1000 secrets, under 2 KB', () => {
+  test('tag mode: one managed policy per workload, constant size for 10 and 1000 secrets, under 2 KB', () => {
     const { policies: p10 } = workloadPolicies(10);
     const { policies: p1000, resources } = workloadPolicies(1000);
     expect(p10).toHaveLength(1);
@@ -75,8 +86,8 @@ describe('WorkloadPolicy', () => {
     expect(keyPolicyBytes(200)).toEqual(keyPolicyBytes(1));
   });
 
-  test('statements: tag-matched read, key through Secrets Manager, deny on keyward:* tagging', () => {
-    const stack = newStack();
+  test('tag mode: tag-matched read, key through Secrets Manager, deny on keyward:* tagging', () => {
+    const stack = newTagStack();
     const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
     const r = role(stack, 'R');
     const g = s.grantRead(r);
@@ -88,9 +99,9 @@ describe('WorkloadPolicy', () => {
       PolicyDocument: {
         Statement: [
           {
-            Sid: 'KeywardRead', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Sid: 'KeywardReadTagged', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
-            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
+            Condition: { StringEquals: { [`aws:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
           },
           {
             Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
@@ -144,7 +155,7 @@ describe('WorkloadPolicy', () => {
   });
 
   test('the deny covers keyward:* and every letter case of keyward:access:* (IAM matches ResourceTag keys ignoring case)', () => {
-    const stack = newStack();
+    const stack = newTagStack();
     new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(role(stack, 'R'));
     const deny = policyDocument(stack).Statement.find((x: any) => x.Sid === 'KeywardDenyAccessTagChanges');
     const patterns: string[] = deny.Condition['ForAnyValue:StringLike']['aws:TagKeys'];
@@ -170,8 +181,19 @@ describe('WorkloadPolicy', () => {
         .flatMap(v => v.violatingResources.map(r => `${r.constructPath} ${v.ruleName}`));
     }
 
-    test('the secret:* resources of tag-matched statements are acknowledged finding by finding, with a reason', () => {
+    test('exact mode: no wildcard to acknowledge, no finding', () => {
       const app = new App();
+      const stack = newStack('Nag', app);
+      const r = role(stack, 'R');
+      new Secret(stack, 'S', { secretName: 'orders/db', rotation: NO_ROTATION }).grantRead(r);
+      new Secret(stack, 'T', { rotation: NO_ROTATION }).grantWrite(r);
+      app.synth();
+      expect(WorkloadPolicy.of(r).node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)).toEqual([]);
+      expect(new AwsSolutionsChecks().validateScope(app).violations.filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    });
+
+    test('tag mode: the secret:* resources of tag-matched statements are acknowledged finding by finding, with a reason', () => {
+      const app = new App(TAG_MODE);
       const stack = newStack('Nag', app);
       const s = new Secret(stack, 'S', {
         rotation: NO_ROTATION,
@@ -186,13 +208,13 @@ describe('WorkloadPolicy', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
       ]);
       for (const a of acks) {
-        expect(Object.values<string>(a)[0]).toMatch(/secretsmanager:ResourceTag.*denies/);
+        expect(Object.values<string>(a)[0]).toMatch(/aws:ResourceTag.*denies/);
       }
       expect(new AwsSolutionsChecks().validateScope(app).violations.filter(v => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
     });
 
     test('env-agnostic stack: the acknowledged ids follow the pseudo parameters', () => {
-      const app = new App();
+      const app = new App(TAG_MODE);
       const stack = new Stack(app, 'Agnostic');
       new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(role(stack, 'R'));
       app.synth();
@@ -226,6 +248,134 @@ describe('WorkloadPolicy', () => {
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       ]);
+    });
+  });
+
+  describe('exact mode (the default)', () => {
+    test('lists the exact secrets and their encryption contexts; a plain secret tagged keyward:access:<id> matches nothing', () => {
+      const stack = newStack();
+      const r = role(stack, 'R');
+      const a = new Secret(stack, 'A', { secretName: 'orders/a', rotation: NO_ROTATION });
+      const b = new Secret(stack, 'B', { rotation: NO_ROTATION });
+      a.grantRead(r);
+      b.grantRead(r);
+      const policy = WorkloadPolicy.of(r);
+      expect(policy.grantMode).toBe(GrantMode.EXACT);
+      // The attack of the tag model: a plain aws-cdk-lib secret tagged with the workload's access key.
+      const plain = new secretsmanager.Secret(stack, 'Plain');
+      plain.node.addMetadata('note', 'tagged as if granted');
+      (plain.node.defaultChild as secretsmanager.CfnSecret).tags.setTag(policy.accessTagKey, 'read');
+      const document = policyDocument(stack);
+      const listed = [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:orders/a-??????']] },
+        { Ref: Match.stringLikeRegexp('^B') },
+      ];
+      expect(document.Statement.map((x: any) => x.Sid)).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+      expect(document.Statement[0]).toEqual({ Sid: 'KeywardRead', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: expect.any(Array) });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Sid: 'KeywardRead', Resource: listed }),
+            Match.objectLike({ Sid: 'KeywardSecretsKeys', Condition: { StringEquals: Match.anyValue(), StringLike: { 'kms:EncryptionContext:SecretARN': listed } } }),
+          ],
+        },
+      });
+      // Nothing in the policy names a whole account's secrets, nor reads a tag.
+      expect(JSON.stringify(document)).not.toMatch(/secret:\*|ResourceTag/);
+    });
+
+    test('a workload with no grant yet still has a valid policy (IAM refuses an empty one): the keyward:* tag deny', () => {
+      const stack = newStack();
+      WorkloadPolicy.of(role(stack, 'R'));
+      expect(policyDocument(stack).Statement.map((x: any) => x.Sid)).toEqual(['KeywardDenyAccessTagChanges']);
+    });
+
+    test('tag mode per workload, and the app-wide context key', () => {
+      const stack = newStack();
+      const tagged = role(stack, 'T');
+      WorkloadPolicy.of(tagged, { grantMode: GrantMode.TAG });
+      const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
+      expect(s.grantRead(tagged).statementIds).toEqual(['KeywardReadTagged', 'KeywardSecretsKeys']);
+      expect(s.grantRead(role(stack, 'E')).statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+      expect(WorkloadPolicy.of(role(newTagStack(), 'R')).grantMode).toBe(GrantMode.TAG);
+    });
+
+    test('the largest exact grant that fits one managed policy synthesizes; one more secret fails naming the workload, the count and the ways out', () => {
+      const build = (n: number) => {
+        const app = new App();
+        const stack = newStack('Svc', app);
+        const r = role(stack, 'R');
+        for (let i = 0; i < n; i++) {
+          new Secret(stack, `S${i}`, { secretName: `team/service-secret-${i}`, rotation: NO_ROTATION }).grantRead(r);
+        }
+        return stack;
+      };
+      // Measured on the resolved document with the benchmark's resolver (independent of Keyward's own estimate).
+      const fits = Template.fromStack(build(30)).toJSON();
+      const document = (Object.values(fits.Resources).find((x: any) => x.Type === 'AWS::IAM::ManagedPolicy') as any).Properties.PolicyDocument;
+      expect(policyBytes(document, fits.Resources)).toBeLessThanOrEqual(6144);
+      expect(() => Template.fromStack(build(120))).toThrow(
+        /Svc\/R\/KeywardPolicy: the Keyward policy of workload \w+ \(Svc\/R\) would be [\d,]+ characters once resolved, over IAM's 6,144.*names 120 secrets.*tag mode.*SecretGroup with grantMode: GrantMode.TAG.*SecretGroup in exact mode lists every member.*\[keyward:policy-size\]/s);
+    });
+
+    test('40 exact-mode groups over the budget fail at synth; in tag mode they fit', () => {
+      const build = (mode: GrantMode) => {
+        const stack = newStack();
+        const r = role(stack, 'R');
+        for (let g = 0; g < 40; g++) {
+          const group = new SecretGroup(stack, `G${g}`, { grantMode: mode });
+          for (let i = 0; i < 3; i++) {
+            group.addSecret(new Secret(stack, `S${g}x${i}`, { secretName: `tenant-${g}/secret-${i}`, rotation: NO_ROTATION }));
+          }
+          group.grantRead(r);
+        }
+        return stack;
+      };
+      expectKeywardErrorAtSynth(() => Template.fromStack(build(GrantMode.EXACT)), 'Svc/R/KeywardPolicy', 'policy-size');
+      // 40 tag-matched statements: over the budget too (one statement per group), so the error names the groups' cost.
+      expectKeywardErrorAtSynth(() => Template.fromStack(build(GrantMode.TAG)), 'Svc/R/KeywardPolicy', 'policy-size');
+    });
+
+    test('120 secrets imported by name over the budget fail at synth', () => {
+      const stack = newStack();
+      const r = role(stack, 'R');
+      for (let i = 0; i < 120; i++) {
+        Secret.fromSecretName(stack, `I${i}`, `imported/by-name/secret-${i}`, { awsManagedKey: true }).grantRead(r);
+      }
+      expectKeywardErrorAtSynth(() => Template.fromStack(stack), 'Svc/R/KeywardPolicy', 'policy-size', /names 120 secrets/);
+    });
+
+    test('a role with 10 managed policies before Keyward adds its own fails at synth; a raised quota is accepted', () => {
+      const build = (quota?: number) => {
+        const stack = newStack();
+        const r = role(stack, 'R');
+        for (let i = 0; i < 10; i++) {
+          r.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`Policy${i}`));
+        }
+        WorkloadPolicy.of(r, { managedPolicyQuota: quota });
+        new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(r);
+        return stack;
+      };
+      expectKeywardErrorAtSynth(() => Template.fromStack(build()), 'Svc/R/KeywardPolicy', 'managed-policy-quota', /Svc\/R would carry 11 managed policies.*allows 10/);
+      expect(() => Template.fromStack(build(20))).not.toThrow();
+      // Policies that attach themselves (iam.ManagedPolicy with roles) count too.
+      const stack = newStack();
+      const r = role(stack, 'R');
+      for (let i = 0; i < 10; i++) {
+        new iam.ManagedPolicy(stack, `P${i}`, { roles: [r], statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::b${i}/*`] })] });
+      }
+      new Secret(stack, 'S', { rotation: NO_ROTATION }).grantRead(r);
+      expectKeywardErrorAtSynth(() => Template.fromStack(stack), 'Svc/R/KeywardPolicy', 'managed-policy-quota', /11 attaching themselves, Keyward's included/);
+    });
+
+    test('errors: an invalid mode in the context, a mode changed after the first grant, an invalid quota', () => {
+      const bad = newStack('Svc', new App({ context: { '@keyward/grants:mode': 'tags' } }));
+      expectKeywardError(() => WorkloadPolicy.of(role(bad, 'R')), 'Svc/R', 'grant-mode', /"exact" or "tag"/);
+      const stack = newStack();
+      const r = role(stack, 'R');
+      WorkloadPolicy.of(r);
+      expectKeywardError(() => WorkloadPolicy.of(r, { grantMode: GrantMode.TAG }), 'Svc/R/KeywardPolicy', 'grant-mode');
+      expectKeywardError(() => WorkloadPolicy.of(role(stack, 'Q'), { managedPolicyQuota: 0 }), 'Svc/Q', 'managed-policy-quota');
     });
   });
 

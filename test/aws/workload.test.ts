@@ -101,8 +101,11 @@ describe('Workload', () => {
     const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
     const r = new iam.Role(stack, 'Instance', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const g = Workload.role(r, s, { workloadName: 'batch-host' });
-    expect(g.resourceTag).toEqual({ key: 'keyward:access:batch-host', value: 'read' });
-    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: 'keyward:access:batch-host', Value: 'read' }]) });
+    expect(g.policy?.workloadId).toBe('batch-host');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Description: 'Keyward grants of workload batch-host',
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KeywardRead', Resource: { Ref: Match.stringLikeRegexp('^S') } })]) },
+    });
   });
 
   test('errors: bad env var names, nothing to inject, bad JSON field', () => {

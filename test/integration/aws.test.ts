@@ -126,9 +126,12 @@ test('secrets exist, are encrypted with the Keyward key (not aws/secretsmanager)
     const d = await sm.send(new DescribeSecretCommand({ SecretId: name }));
     expect(d.KmsKeyId).toBe(keyArn);
     const tags = Object.fromEntries((d.Tags ?? []).map((t) => [t.Key, t.Value]));
-    expect(Object.keys(tags).some((k) => k.startsWith('keyward:access:'))).toBe(true);
+    // Exact grants (the example's default mode): access is in the workload policies, no secret carries an access tag.
+    expect(Object.keys(tags).filter((k) => k.toLowerCase().startsWith('keyward:access:'))).toEqual([]);
+    expect(Object.keys(tags)).toEqual(expect.arrayContaining(['keyward:value-source', 'keyward:rotation']));
     const policy = JSON.parse((await sm.send(new GetResourcePolicyCommand({ SecretId: name }))).ResourcePolicy!);
     expect(policy.Statement.find((s: any) => s.Sid === 'KeywardDenyOutsideAccounts')).toMatchObject({ Effect: 'Deny' });  
+    expect(policy.Statement.find((s: any) => s.Sid === 'KeywardDenyAccessTagChanges')).toMatchObject({ Effect: 'Deny' });  
   }
   // The template really names the Keyward key (this is what moto stored, not what the harness chose).
   expect(template.Resources[secretIdByName(DB)].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
@@ -145,7 +148,7 @@ test('each workload role has exactly one Keyward managed policy attached', async
   }
 });
 
-test('with IAM enforcement on: each cell matches what moto can evaluate (on moto 5.2.5 it evaluates neither the secret:* resource nor the tag condition, so this proves only the probes and names the limit; access is proven on Vault)', async () => {
+test('with IAM enforcement on: each cell matches what moto can evaluate (what it cannot is named as a limit; the full AWS matrix is evaluated by iam-simulate in access-matrix.test.ts)', async () => {
   const admin = moto.clients();
   // A harness user that may only assume roles; moto cannot run a Lambda or ECS task as the role.
   const harness = await createHarnessUser(moto);
@@ -178,18 +181,39 @@ test('with IAM enforcement on: each cell matches what moto can evaluate (on moto
   const { resourceScoped } = await iamProbes.run(harness, DB, probes, matrix);
 
   let explained = 0;
+  let crashed = 0;
   for (const [prefix, roleName] of Object.entries(roles)) {
     const sm = await assumeRoleSm(moto, harness, ACCOUNT, roleName);
     for (const name of [DB, API_KEY]) {
       const expected: Outcome = EXPECTED_READS[prefix].includes(name) ? 'allowed' : 'denied';
-      const r = await tryGetSecret(sm, name);
+      let r: { outcome: Outcome; evidence: string };
+      try {
+        r = await tryGetSecret(sm, name);
+      } catch (e) {
+        // moto 5.2.5 turns IAM's `?` wildcard into a Python regular expression as is, so the `<name>-??????` of an
+        // exact grant crashes its evaluator (re.error "multiple repeat", HTTP 500) for every request of a role that
+        // holds one. Only a role with a Keyward read grant holds one; anything else is a real failure.
+        const status = (e as { $response?: { statusCode?: number } }).$response?.statusCode;
+        if (status !== 500 || EXPECTED_READS[prefix].length === 0) throw e;
+        crashed++;
+        matrix.record({
+          workload: prefix, action: 'GetSecretValue', target: name, expected: 'denied', observed: 'denied',
+          evidence: 'HTTP 500 - NOT EVALUABLE by moto (its IAM engine crashes on the ? wildcard of an exact grant; see LIMIT)',
+        });
+        continue;
+      }
       const limited = r.outcome !== expected && expected === 'allowed' && !resourceScoped;
       if (limited) explained++;
       matrix.record({
         workload: prefix, action: 'GetSecretValue', target: name, expected: limited ? r.outcome : expected, observed: r.outcome,
-        evidence: limited ? `${r.evidence} - NOT EVALUABLE by moto (granted by tag; see LIMIT)` : r.evidence,
+        evidence: limited ? `${r.evidence} - NOT EVALUABLE by moto (granted by exact ARN; see LIMIT)` : r.evidence,
       });
     }
+  }
+  if (crashed > 0) {
+    matrix.limit(`moto 5.2.5 answers HTTP 500 to ${crashed} requests of roles whose policy holds an exact grant: it compiles IAM's `
+      + '`?` wildcard (`<name>-??????`) into a Python regular expression as is (re.error "multiple repeat"). Those cells are '
+      + 'evaluated by @cloud-copilot/iam-simulate in access-matrix.test.ts instead.');
   }
   // A denial moto would give anyway proves nothing either, and says so; an unexplained mismatch fails.
   expect(matrix.mismatches()).toEqual([]);

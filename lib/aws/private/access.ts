@@ -4,6 +4,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { accessNameProblems } from '../../core/aws-names';
 import { fail, failOnProblems } from '../../core/errors';
+import { GrantMode } from '../grant';
 
 /** Read and write actions on a secret. */
 export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
@@ -29,6 +30,45 @@ export interface SecretScope {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
+}
+
+/** One secret as an exact-mode grant names it. */
+export interface SecretTarget {
+  /** Identity for de-duplication (the construct path). */
+  readonly id: string;
+  /** ARNs or ARN patterns as IAM must match them: the secret and each replica. */
+  readonly arns: string[];
+  /** The keys that encrypt the secret and its replicas (empty: aws/secretsmanager). */
+  readonly keyArns: string[];
+  /** The regions of the secret and its replicas (kms:ViaService). */
+  readonly regions: string[];
+}
+
+/** Secrets only known at synth (the members of an exact-mode group). */
+export interface LazyTargets {
+  targets(): SecretTarget[];
+}
+
+/** The context key that sets the grant mode app-wide: `exact` (the default) or `tag`. */
+export const GRANT_MODE_CONTEXT = '@keyward/grants:mode';
+/** The context key that sets IAM's managed-policy quota per role, user or group (default 10). */
+export const MANAGED_POLICY_QUOTA_CONTEXT = '@keyward/grants:managedPoliciesPerPrincipal';
+/** IAM's default quota of managed policies attached to one role, user or group. */
+export const DEFAULT_MANAGED_POLICY_QUOTA = 10;
+
+/** The grant mode: the explicit one, else the app-wide context, else exact. */
+export function grantModeOf(scope: IConstruct, explicit: GrantMode | undefined): GrantMode {
+  if (explicit !== undefined) {
+    return explicit;
+  }
+  const value = scope.node.tryGetContext(GRANT_MODE_CONTEXT);
+  if (value === undefined) {
+    return GrantMode.EXACT;
+  }
+  if (value !== GrantMode.EXACT && value !== GrantMode.TAG) {
+    fail(scope, 'grant-mode', `context ${GRANT_MODE_CONTEXT} must be "exact" or "tag" (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }
 
 /** Something (a group) whose scopes and keys are only known at synth. */
