@@ -582,7 +582,9 @@ async function handler(event) {
   const { SecretsManagerClient, PutSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
   const source = p.SourceFile ?? `s3://${p.Bucket}/${p.ObjectKey}`;
   try {
-    const object = await new S3Client({}).send(new GetObjectCommand({ Bucket: p.Bucket, Key: p.ObjectKey }));
+    // Path-style only against a custom endpoint (an S3-compatible test server); AWS itself uses virtual-hosted style.
+    const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+    const object = await s3.send(new GetObjectCommand({ Bucket: p.Bucket, Key: p.ObjectKey }));
     const text = await object.Body.transformToString('utf-8');
     const kms = new KMSClient({ region: regionOf(p.KmsKeyArn) });
     const value = await decryptSopsFile(text, { format: p.Format, field: p.Field, keyArn: p.KmsKeyArn }, async (input) => {
