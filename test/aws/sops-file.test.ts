@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret, SecretContent, SecretRotation, SecretsKey, SecretValueSource } from '../../lib/aws';
 import { SopsFileFormat } from '../../lib/core';
-import { ACCOUNT, expectKeywardError, newStack, policyStatements } from './util';
+import { ACCOUNT, expectKeywardError, newStack } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handler = require('../../lib/aws/sops-handler/index.js');
