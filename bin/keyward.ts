@@ -2,6 +2,7 @@
 // Keyward command line. Thin: parse arguments, call the library, print, set the exit code.
 import { KeywardInputError } from '../lib/guard/private/loss/input-error';
 import { DataLossDiff } from '../lib/guard/data-loss-diff';
+import { sopsCheck } from './sops-check';
 
 const USAGE = `usage: keyward diff <old> <new> [--json]
 
@@ -12,6 +13,7 @@ directories, cdktf stack directories or cdk.tf.json files.
 exit codes: 0 safe, 1 something would be lost, 2 bad input`;
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (argv[0] === 'sops-check') return sopsCheck(argv.slice(1), out, err);
   const args = argv.filter((a) => a !== '--json');
   const json = argv.includes('--json');
   if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {

@@ -118,3 +118,44 @@ export function envExampleProblems(file: string, text: string): string[] {
   });
   return problems;
 }
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'cdktf.out', '.cache', 'dist', '.terraform', 'coverage']);
+const EXAMPLE = /^\.env\.(example|sample|template)$/;
+
+/**
+ * Secrets files committed next to an app that are not SOPS-encrypted: every dotenv file (`.env`, `.env.*`, `*.env`)
+ * and every `secrets.json`/`secrets.yaml`-like file under `root`, except `.env.example` (also `.sample`, `.template`),
+ * which must list names only. Returns one problem per file, naming it; never a value.
+ */
+export function plaintextSecretsFiles(root: string): string[] {
+  const problems: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) {
+          walk(full);
+        }
+        continue;
+      }
+      if (!entry.isFile()) {
+        continue;
+      }
+      if (EXAMPLE.test(entry.name)) {
+        problems.push(...envExampleProblems(full, fs.readFileSync(full, 'utf8')));
+        continue;
+      }
+      const dotenv = /^\.env(\..+)?$/.test(entry.name) || entry.name.endsWith('.env');
+      const secretsDoc = /secrets?([._-][^/]*)?\.(json|ya?ml)$/i.test(entry.name);
+      if (dotenv || secretsDoc) {
+        const format = dotenv ? SopsFileFormat.DOTENV : sopsFormatOf(entry.name);
+        if (readSopsFile(full, format).problems.length > 0) {
+          problems.push(`${full} is not SOPS-encrypted: a plaintext secrets file must not sit next to the app; encrypt it with `
+            + `\`sops encrypt --in-place ${full}\` and commit a .env.example with the names only`);
+        }
+      }
+    }
+  };
+  walk(root);
+  return problems;
+}
