@@ -75,7 +75,7 @@ describe('SecretContent.fromSopsFile', () => {
     new Secret(stack, 'B', { content: SecretContent.fromSopsFile(path.join(FIXTURES, 'db.enc.json')), rotation: NO_ROTATION });
     new Secret(stack, 'Other', { rotation: NO_ROTATION });
     const t = Template.fromStack(stack);
-    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler' }, 1);
+    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler' }, 1);
     t.resourceCountIs('Custom::KeywardSopsSecret', 2);
     const json = t.toJSON();
     const statements = Object.values<any>(json.Resources)
