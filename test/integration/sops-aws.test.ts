@@ -121,7 +121,11 @@ describe('SOPS file → Secrets Manager through the deploy-time writer', () => {
     yamlFile = path.join(dir, 'db.enc.yaml');
     const keys = ['--kms', keyArn, '--age', age.recipient];
     sopsEncrypt(tools, `PAYMENT_API_KEY=${API_KEY}\nPAYMENT_ACCOUNT=acct_123\n`, envFile, 'dotenv', keys, sopsEnv());
-    sopsEncrypt(tools, `username: app\npassword: '${DB_PASSWORD.replace(/'/g, "''")}'\nport: 5432\n`, yamlFile, 'yaml', keys, sopsEnv());
+    sopsEncrypt(tools, [
+      'username: app', `password: '${DB_PASSWORD.replace(/'/g, "''")}'`, 'port: 5432', 'ratio: 0.25', 'tls: true',
+      '# a comment, encrypted by sops and left out of the value', 'replicas:', '  - host: r1.internal', '    port: 5433', '  - host: r2.internal',
+      'options:', '  sslmode: verify-full', 'ca: |', '  -----BEGIN CERTIFICATE-----', '  MIIB', '  -----END CERTIFICATE-----', '',
+    ].join('\n'), yamlFile, 'yaml', keys, sopsEnv());
     for (const f of [envFile, yamlFile]) {
       const text = fs.readFileSync(f, 'utf8');
       expect(text).toContain(keyArn);
@@ -145,7 +149,11 @@ describe('SOPS file → Secrets Manager through the deploy-time writer', () => {
       expect(response).toEqual({ PhysicalResourceId: event.ResourceProperties.SecretArn });
     }
     expect(await currentValue('app/payment-api-key')).toBe(API_KEY);
-    expect(JSON.parse(await currentValue('app/db'))).toEqual({ username: 'app', password: DB_PASSWORD, port: 5432 });
+    expect(JSON.parse(await currentValue('app/db'))).toEqual({
+      username: 'app', password: DB_PASSWORD, port: 5432, ratio: 0.25, tls: true,
+      replicas: [{ host: 'r1.internal', port: 5433 }, { host: 'r2.internal' }], options: { sslmode: 'verify-full' },
+      ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    });
   });
 
   test('editing the file with sops changes the asset hash, and the Update writes the new value; Delete writes nothing', async () => {

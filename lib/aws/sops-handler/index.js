@@ -301,9 +301,6 @@ function splitKey(rest, l) {
     key = m[1];
     after = rest.slice(m[0].length);
   }
-  if (after !== '' && !after.startsWith(' ') && after.length > 0 && rest[rest.length - after.length - 1] !== ' ') {
-    after = ` ${after}`;
-  }
   return { key, after };
 }
 
