@@ -2,3 +2,4 @@
 // these modules (e.g. describeActions) are not part of the jsii assembly and are imported by path internally.
 export * from './grant';
 export * from './sops-format';
+export * from './env-example';

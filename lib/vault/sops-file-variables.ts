@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { fail } from '../core/errors';
-import { envExample, readSopsFile, sopsFormatOf } from '../core/sops-file';
+import { EnvExample } from '../core/env-example';
+import { readSopsFile, sopsFormatOf } from '../core/sops-file';
 import { SopsFileFormat } from '../core/sops-format';
 
 /** Settings of {@link SopsFileVariables}. */
@@ -123,9 +124,9 @@ export class SopsFileVariables extends Construct {
    * workload's code. Returns the text written.
    */
   public writeEnvExample(outputPath: string): string {
-    const text = envExample(this.keys, `Keys of ${this.file} (SOPS-encrypted). Run: sops exec-env ${this.file} '<command>'`);
-    fs.writeFileSync(outputPath, text);
-    return text;
+    const text = EnvExample.forNames(this.keys);
+    EnvExample.write(outputPath, `# Keys of ${this.file} (SOPS-encrypted). Run: sops exec-env ${this.file} '<command>'\n${text}`);
+    return fs.readFileSync(outputPath, 'utf8');
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../bin/keyward';
+import { EnvExample } from '../../lib/core';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'sops', 'api.enc.env');
 
@@ -40,5 +41,22 @@ describe('keyward sops-check', () => {
     fs.copyFileSync(FIXTURE, path.join(dir, 'app.env'));
     fs.writeFileSync(path.join(dir, '.env.example'), 'PAYMENT_API_KEY=\nPAYMENT_WEBHOOK_SECRET=\n');
     expect(runCli(['sops-check', dir])).toEqual({ code: 0, out: 'keyward sops-check: no plaintext secrets files\n', err: '' });
+  });
+});
+
+describe('EnvExample', () => {
+  test('from a SOPS file: the key names only, accepted by sops-check', () => {
+    const text = EnvExample.fromSopsFile(FIXTURE);
+    expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual(['PAYMENT_API_KEY=', 'PAYMENT_WEBHOOK_SECRET=']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-env-example-'));
+    EnvExample.write(path.join(dir, '.env.example'), text);
+    expect(runCli(['sops-check', dir]).code).toBe(0);
+  });
+
+  test('a plaintext file is refused, naming it and not quoting it', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-env-example-')), 'app.env');
+    fs.writeFileSync(file, 'PAYMENT_API_KEY=pk_live_plain_0014\n');
+    expect(() => EnvExample.fromSopsFile(file)).toThrow(`${file} is not a SOPS-encrypted dotenv file`);
+    expect(() => EnvExample.fromSopsFile(file)).not.toThrow(/pk_live/);
   });
 });
