@@ -92,6 +92,10 @@ interface SopsSecretSpec {
 }
 
 const WRITER_ID = 'KeywardSopsSecretWriter';
+/** Object ARNs per read policy: ~110 characters each keeps a managed policy well under IAM's 6,144. */
+const FILES_PER_POLICY = 40;
+/** A role holds 10 managed policies (IAM default quota): the workload policy, the logs policy and up to 8 read policies. */
+const MAX_READ_POLICIES = 8;
 
 /**
  * One per stack: the Lambda function (behind aws-cdk-lib's custom-resource Provider) that writes SOPS-sourced values.
@@ -108,7 +112,7 @@ export class SopsSecretWriter extends Construct {
   public readonly role: iam.Role;
   public readonly function: lambda.Function;
   public readonly provider: cr.Provider;
-  private readonly assetPolicy: iam.ManagedPolicy;
+  private readonly readPolicies: { policy: iam.ManagedPolicy; statement: iam.PolicyStatement; objects: Set<string> }[] = [];
   private readonly keys = new Map<string, ISecretsKey>();
 
   private constructor(scope: Construct, id: string) {
@@ -118,14 +122,10 @@ export class SopsSecretWriter extends Construct {
       description: 'Keyward: writes values of SOPS-encrypted files to their secrets at deploy time',
     });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-    this.assetPolicy = new iam.ManagedPolicy(this, 'ReadFiles', {
-      description: 'Keyward: read the SOPS-encrypted file assets (ciphertext) and write the writer\'s logs',
+    new iam.ManagedPolicy(this, 'WriteLogs', {
+      description: 'Keyward: the SOPS writer writes its own logs',
       roles: [this.role],
-      statements: [new iam.PolicyStatement({
-        sid: 'Logs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      })],
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
     });
     this.function = new lambda.Function(this, 'Function', {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -159,10 +159,7 @@ export class SopsSecretWriter extends Construct {
   /** Write the value of `spec.file` to `secret` on every deploy that changes the file (or the secret). */
   public addSecret(secret: Secret, spec: SopsSecretSpec): CustomResource {
     const asset = new s3assets.Asset(secret, 'SopsFile', { path: spec.file });
-    this.assetPolicy.addStatements(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
-    }));
+    const readPolicy = this.allowRead(secret, asset);
     secret.grantWrite(this.role);
     if (!this.keys.has(spec.keyArn)) {
       const key = spec.key ?? SecretsKey.fromKeyArn(this, `Key${this.keys.size}`, spec.keyArn);
@@ -186,7 +183,33 @@ export class SopsSecretWriter extends Construct {
       // The value stays in the secret (which has its own removal policy); deleting this resource writes nothing.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    resource.node.addDependency(WorkloadPolicy.of(this.role), this.assetPolicy);
+    resource.node.addDependency(WorkloadPolicy.of(this.role), readPolicy);
     return resource;
+  }
+
+  /** s3:GetObject on exactly the asset's object, in a read policy with room (one per 40 distinct files). */
+  private allowRead(secret: Secret, asset: s3assets.Asset): iam.ManagedPolicy {
+    const existing = this.readPolicies.find(p => p.objects.has(asset.assetHash));
+    if (existing) {
+      return existing.policy;
+    }
+    let current = this.readPolicies[this.readPolicies.length - 1];
+    if (!current || current.objects.size >= FILES_PER_POLICY) {
+      if (this.readPolicies.length >= MAX_READ_POLICIES) {
+        fail(secret, 'sops-file-limit', `a stack's SOPS writer reads at most ${FILES_PER_POLICY * MAX_READ_POLICIES} distinct files `
+          + '(IAM allows 10 managed policies per role); put more SOPS-sourced secrets in another stack, or more keys in one file');
+      }
+      const statement = new iam.PolicyStatement({ actions: ['s3:GetObject'] });
+      const policy = new iam.ManagedPolicy(this, `ReadFiles${this.readPolicies.length || ''}`, {
+        description: 'Keyward: the SOPS writer reads these encrypted file assets (ciphertext)',
+        roles: [this.role],
+        statements: [statement],
+      });
+      current = { policy, statement, objects: new Set() };
+      this.readPolicies.push(current);
+    }
+    current.statement.addResources(asset.bucket.arnForObjects(asset.s3ObjectKey));
+    current.objects.add(asset.assetHash);
+    return current.policy;
   }
 }

@@ -92,10 +92,35 @@ describe('SecretContent.fromSopsFile', () => {
       .map(([id]) => id);
     expect(tagged.sort()).toEqual([a.resource.logicalId, json.Resources && Object.keys(json.Resources).find(id => id.startsWith('B'))].map(x => stack.resolve(x)).sort());
     const gets = statements.filter(s => s.Action === 's3:GetObject');
-    expect(gets.map(s => JSON.stringify(s.Resource))).toHaveLength(2);
-    gets.forEach(s => expect(JSON.stringify(s.Resource)).toMatch(/\/[0-9a-f]{64}\.(env|json)"/));
-    expect(statements.filter(s => s.Effect === 'Allow').map(s => s.Sid ?? s.Action).sort())
-      .toEqual(['KeywardKeyDecrypt', 'KeywardSecretsKeys', 'KeywardWrite', 'Logs', 's3:GetObject', 's3:GetObject'].sort());
+    expect(gets).toHaveLength(1);
+    expect(gets[0].Resource).toHaveLength(2);
+    gets[0].Resource.forEach((r: unknown) => expect(JSON.stringify(r)).toMatch(/\/[0-9a-f]{64}\.(env|json)"/));
+    expect(statements.filter(s => s.Effect === 'Allow').map(s => s.Sid ?? [].concat(s.Action).join(',')).sort())
+      .toEqual(['KeywardKeyDecrypt', 'KeywardSecretsKeys', 'KeywardWrite', 'logs:CreateLogStream,logs:PutLogEvents', 's3:GetObject'].sort());
+  });
+
+  test('read policies hold 40 distinct files each; past 8 of them (IAM\'s 10 managed policies per role) is an error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-sops-many-'));
+    const text = fs.readFileSync(API, 'utf8');
+    const inNewStack = () => {
+      const stack = newStack('Svc', new App());
+      const add = (i: number) => {
+        // A comment line makes each copy a distinct asset; synthesis reads only names and metadata.
+        const file = path.join(dir, `f${i}.enc.env`);
+        fs.writeFileSync(file, `#copy ${i}\n${text}`);
+        return new Secret(stack, `S${i}`, { content: SecretContent.fromSopsFile(file, { field: 'PAYMENT_API_KEY' }), rotation: NO_ROTATION });
+      };
+      return { stack, add };
+    };
+    const first = inNewStack();
+    for (let i = 0; i < 41; i++) first.add(i);
+    new Secret(first.stack, 'Again', { content: SecretContent.fromSopsFile(path.join(dir, 'f0.enc.env')), rotation: NO_ROTATION });
+    const reads = Object.values<any>(Template.fromStack(first.stack).findResources('AWS::IAM::ManagedPolicy'))
+      .map(r => r.Properties.PolicyDocument.Statement).filter(st => st[0].Action === 's3:GetObject');
+    expect(reads.map(st => [].concat(st[0].Resource).length)).toEqual([40, 1]);
+    const { add } = inNewStack();
+    for (let i = 0; i < 320; i++) add(i);
+    expectKeywardError(() => add(320), 'Svc/S320', 'sops-file-limit', /at most 320 distinct files/);
   });
 
   test('a given decryption key is used when it is one of the file\'s keys', () => {
