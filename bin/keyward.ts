@@ -3,6 +3,7 @@
 import { KeywardInputError } from '../lib/guard/private/loss/input-error';
 import { DataLossDiff } from '../lib/guard/data-loss-diff';
 import * as report from './report';
+import { sopsCheck } from './sops-check';
 
 const USAGE = `usage: keyward diff <old> <new> [--json]
 
@@ -14,6 +15,7 @@ exit codes: 0 safe, 1 something would be lost, 2 bad input`;
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   if (argv[0] === 'report') return report.main(argv.slice(1), out, err);
+  if (argv[0] === 'sops-check') return sopsCheck(argv.slice(1), out, err);
   const args = argv.filter((a) => a !== '--json');
   const json = argv.includes('--json');
   if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {

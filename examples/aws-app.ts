@@ -2,11 +2,12 @@
 //
 //   - database credentials, generated and rotated by a Secrets Manager hosted rotation function in the VPC,
 //     replicated to a second region under that region's key;
-//   - a third-party API key that is declared only (an operator sets the value) and explicitly not rotated;
+//   - a third-party API key kept in a SOPS-encrypted dotenv file (examples/secrets/), written at deploy, not rotated;
 //   - a Lambda function and an ECS Fargate service reading them through Keyward's workload wiring;
 //   - a read-only auditor role in a second account.
 //
 // Each piece is a small function so it reads on its own in the README.
+import * as path from 'path';
 import { App, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -80,11 +81,13 @@ export class OrdersSecretsStack extends Stack {
       }],
     });
 
-    // 3. A third party's API key: the value is pasted in by an operator; the provider has no rotation API.
+    // 3. A third party's API key, kept in a SOPS-encrypted dotenv file (docs/sops.md): decrypted at deploy time with the
+    //    file's KMS key and written to the secret; the provider has no rotation API.
     this.paymentApiKey = new Secret(this, 'PaymentProviderApiKey', {
       secretName: 'orders/payment-provider/api-key',
       encryptionKey: this.key,
-      content: SecretContent.declaredOnly('the payments on-call engineer sets it with `aws secretsmanager put-secret-value` from the provider dashboard'),
+      content: SecretContent.fromSopsFile(path.relative(process.cwd(), path.join(__dirname, 'secrets', 'payment-provider.enc.env')),
+        { field: 'PAYMENT_PROVIDER_API_KEY' }),
       rotation: SecretRotation.none('the provider issues API keys by hand in its dashboard and has no API to rotate them; reissued yearly by the payments team'),
     });
 

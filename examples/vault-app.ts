@@ -3,12 +3,17 @@
  * Terraform JSON (cdktf.out/stacks/payments-vault/cdk.tf.json).
  *
  *   npx ts-node --transpile-only -P tsconfig.dev.json examples/vault-app.ts
- *   cd cdktf.out/stacks/payments-vault && terraform init && \
- *     TF_VAR_db_credentials='{username="payments",password="<from your password manager>"}' terraform apply
+ *   terraform -chdir=cdktf.out/stacks/payments-vault init
+ *   export TF_VAR_db_credentials='{username="payments",password="<from your password manager>"}'
+ *   sops exec-env examples/secrets/payment-provider.enc.env \
+ *     'TF_VAR_payment_provider_PAYMENT_PROVIDER_API_KEY="$PAYMENT_PROVIDER_API_KEY" terraform -chdir=cdktf.out/stacks/payments-vault apply'
+ *
+ * (synthesis prints that last command: SopsFileVariables.execCommandFor generates it; see docs/sops.md)
  *
  * The provider reads VAULT_ADDR and VAULT_TOKEN from the environment. Secret values only ever travel in sensitive
  * variables (TF_VAR_db_credentials) into write-only attributes, or are written out of band (`bao kv put`).
  */
+import * as path from 'path';
 import { App, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
@@ -22,6 +27,7 @@ import {
   KvStore,
   KubernetesWorkload,
   SecretPath,
+  SopsFileVariables,
   TransitEngine,
   TransitKey,
   VaultStack,
@@ -48,6 +54,7 @@ export interface VaultApp {
   readonly store: KvStore;
   readonly db: SecretPath;
   readonly apiKey: SecretPath;
+  readonly paymentProviderKey: SecretPath;
   readonly deploy: GitHubActionsWorkload;
   readonly batch: AppRoleWorkload;
   readonly api: KubernetesWorkload;
@@ -94,6 +101,21 @@ export function buildVaultApp(scope: Construct, options: VaultAppOptions = {}): 
     allowDestroy,
   });
 
+  // The payment provider's API key, kept in a SOPS-encrypted dotenv file: Terraform gets it from `sops exec-env` in an
+  // ephemeral variable, writes it write-only, and writes a new version whenever the encrypted file changes.
+  const paymentProvider = new SopsFileVariables(stack, 'PaymentProvider', {
+    path: path.relative(process.cwd(), path.join(__dirname, 'secrets', 'payment-provider.enc.env')),
+    keys: ['PAYMENT_PROVIDER_API_KEY'],
+  });
+  const paymentProviderKey = new SecretPath(stack, 'PaymentProviderApiKey', {
+    store,
+    name: 'payment-provider/api-key',
+    owner: 'team-payments',
+    description: 'Payment provider API key, from the SOPS-encrypted examples/secrets/payment-provider.enc.env',
+    sopsFile: paymentProvider,
+    allowDestroy,
+  });
+
   // Application-level encryption of card holder data.
   const transit = new TransitEngine(stack, 'Transit', { path: 'transit', allowDestroy });
   const piiKey = new TransitKey(stack, 'PiiKey', { engine: transit, name: 'payments-pii', allowDestroy });
@@ -121,14 +143,16 @@ export function buildVaultApp(scope: Construct, options: VaultAppOptions = {}): 
   const api = new KubernetesWorkload(stack, 'Api', { serviceAccountNames: ['payments-api'], namespaces: ['payments'] });
   db.grantRead(api);
   apiKey.grantRead(api);
+  paymentProviderKey.grantRead(api);
   piiKey.grantEncryptDecrypt(api);
 
-  return { stack, store, db, apiKey, deploy, batch, api, piiKey };
+  return { stack, store, db, apiKey, paymentProviderKey, deploy, batch, api, piiKey };
 }
 
 if (require.main === module) {
   const app = new App({ outdir: 'cdktf.out' });
-  buildVaultApp(app);
+  const { stack } = buildVaultApp(app);
+  console.log(`apply with: ${SopsFileVariables.execCommandFor(stack, 'terraform -chdir=cdktf.out/stacks/payments-vault apply')}`);
   // Fail synth on any plaintext value or unprotected secret material anywhere in the app's Terraform JSON.
   TerraformGuard.applyTo(app);
   app.synth();

@@ -2,6 +2,7 @@
 export * from './grant';
 export * from './secrets-key';
 export * from './secret-content';
+export * from './sops-file-options';
 export * from './secret-rotation';
 export * from './secret';
 export * from './secret-group';

@@ -5,6 +5,9 @@ import { secretLikeFieldProblems } from '../core/aws-names';
 import { detectSecret, maskSecret } from '../core/detect';
 import { fail, failOnProblems } from '../core/errors';
 import { assertNoPlaintext } from './private/plaintext';
+import type { Secret } from './secret';
+import type { SopsFileOptions } from './sops-file-options';
+import { bindSopsFile } from './sops-secret-writer';
 
 /** Where the value of a secret comes from. */
 export enum SecretValueSource {
@@ -14,6 +17,8 @@ export enum SecretValueSource {
   REFERENCE = 'reference',
   /** Set out of band (console, CLI, a pipeline) after the secret is created. */
   OUT_OF_BAND = 'out-of-band',
+  /** Decrypted at deploy time from a SOPS-encrypted file in the repository, and written with PutSecretValue. */
+  SOPS_FILE = 'sops-file',
 }
 
 /** How a generated value looks. */
@@ -60,6 +65,8 @@ interface BoundContent {
   readonly generateSecretString?: secretsmanager.CfnSecret.GenerateSecretStringProperty;
   readonly secretString?: string;
   readonly note?: string;
+  /** Called once the secret's resource exists (a SOPS file's deploy-time writer). */
+  readonly attach?: (secret: Secret) => void;
 }
 
 /**
@@ -98,8 +105,23 @@ export class SecretContent {
     return new SecretContent(SecretValueSource.REFERENCE, {}, undefined, undefined, undefined, value);
   }
 
+  /**
+   * A value decrypted at deploy time from a SOPS-encrypted file (dotenv, JSON, YAML or binary): one key, or the whole
+   * file as a JSON object. The encrypted file becomes an asset and is never decrypted at synth; at deploy a custom
+   * resource decrypts it with the file's AWS KMS key, verifies its MAC and writes the value with PutSecretValue, again
+   * whenever the file changes. Secrets Manager gets a random placeholder at creation, replaced in the same deployment.
+   * A file that is not SOPS-encrypted, or holds the value unencrypted, is an error.
+   * @param file path of the encrypted file, relative to where synthesis runs
+   */
+  public static fromSopsFile(file: string, options: SopsFileOptions = {}): SecretContent {
+    const content = new SecretContent(SecretValueSource.SOPS_FILE, {}, undefined, undefined, undefined, undefined);
+    content.sops = { file, options };
+    return content;
+  }
+
   /** Where the value comes from. */
   public readonly source: SecretValueSource;
+  private sops?: { file: string; options: SopsFileOptions };
 
   private constructor(
     source: SecretValueSource,
@@ -117,6 +139,10 @@ export class SecretContent {
     const length = this.options.length;
     if (length !== undefined && !Token.isUnresolved(length) && (!Number.isInteger(length) || length < 1 || length > 4096)) {
       fail(scope, 'generated-length', `generated values must be 1 to 4096 characters long (got ${length})`);
+    }
+    if (this.sops !== undefined) {
+      const bound = bindSopsFile(scope, this.sops.file, this.sops.options);
+      return { generateSecretString: this.generate(), note: bound.note, attach: bound.attach };
     }
     if (this.reference !== undefined) {
       assertNoPlaintext(scope, 'the secret value', this.reference);

@@ -262,6 +262,7 @@ export class Secret extends SecretBase {
       resourcePolicy: Lazy.any({ produce: () => this.renderResourcePolicy() }),
     });
 
+    bound.attach?.(this);
     if (props.rotation) {
       this.decideRotation(props.rotation);
     }

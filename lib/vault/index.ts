@@ -18,3 +18,4 @@ export * from './kv-store';
 export * from './secret-path';
 export * from './transit-engine';
 export * from './transit-key';
+export * from './sops-file-variables';

@@ -10,6 +10,7 @@ import { IKvStore } from './kv-store';
 import { VaultPolicyRule } from './policy-document';
 import { lifecycleFor } from './private/auth';
 import { claim } from './private/registry';
+import type { SopsFileVariables } from './sops-file-variables';
 import { IVaultWorkload } from './workload';
 
 /** A secret at one path of a KV v2 store. */
@@ -72,6 +73,13 @@ export interface SecretPathProps {
    */
   readonly writeOnlyValueVersion?: number;
   /**
+   * The value from a SOPS-encrypted file: each of its keys becomes a field, written write-only from its sensitive,
+   * ephemeral variable, with `data_json_wo_version` derived from the encrypted file's content (an edited file writes a
+   * new version, an unchanged one plans nothing). Apply with `SopsFileVariables.execCommandFor(stack)`.
+   * @default - no SOPS file (see writeOnlyValue)
+   */
+  readonly sopsFile?: SopsFileVariables;
+  /**
    * Allow `terraform destroy` to remove the secret. Off by default: `prevent_destroy` is set (and a declared-only
    * secret's metadata is never deleted by Terraform).
    * @default false
@@ -106,7 +114,23 @@ export class SecretPath extends Construct implements ISecretPath {
     this.customMetadata = buildMetadata(this, props);
     const lifecycle = lifecycleFor(props.allowDestroy);
 
-    if (props.writeOnlyValue !== undefined) {
+    if (props.sopsFile !== undefined && (props.writeOnlyValue !== undefined || props.writeOnlyValueVersion !== undefined)) {
+      fail(this, 'write-only-value', 'give either sopsFile or writeOnlyValue (with writeOnlyValueVersion), not both');
+    }
+    if (props.sopsFile !== undefined) {
+      if (this.store.casRequired) {
+        fail(this, 'write-only-value', `store ${JSON.stringify(this.store.mountPath)} requires check-and-set, which Terraform cannot do for a write-only value`);
+      }
+      const sops = props.sopsFile;
+      this.secret = new KvSecretV2(this, 'Secret', {
+        mount: this.store.mountRef,
+        name: this.name,
+        dataJsonWo: Fn.jsonencode(Object.fromEntries(sops.keys.map(k => [k, sops.variables[k].stringValue]))),
+        dataJsonWoVersion: sops.version,
+        customMetadata: { data: this.customMetadata },
+        lifecycle,
+      });
+    } else if (props.writeOnlyValue !== undefined) {
       const version = props.writeOnlyValueVersion ?? 1;
       if (!Token.isUnresolved(version) && (!Number.isInteger(version) || version < 1)) {
         fail(this, 'write-only-value', `writeOnlyValueVersion must be a whole number >= 1, got ${version}`);

@@ -80,14 +80,16 @@ function checkov(dir: string, frameworks: string[]): CheckovReport[] {
 
 /**
  * checkov's secrets scanner matches on the `"aws:cdk:path": "<construct path>"` metadata lines aws-cdk-lib writes
- * (construct ids, not values). A secrets finding is dropped only if every line it points at is such a metadata line.
+ * (construct ids, not values). A secrets finding is dropped only if every line it points at is such a metadata line
+ * (or an `aws:asset:*` metadata line beside it: the asset's staged directory name and property, e.g. a Lambda's code).
  */
 function onlyCdkPathMetadata(root: string, c: CheckovCheck): boolean {
   const file = path.join(root, c.file_path);
   if (!fs.existsSync(file)) return false;
   const lines = fs.readFileSync(file, 'utf8').split('\n').slice(c.file_line_range[0] - 1, c.file_line_range[1]);
-  const metadata = lines.filter((l) => /^\s*"aws:cdk:path": "[^"]*"\s*$/.test(l));
-  return metadata.length > 0 && lines.every((l) => /^\s*("Metadata": \{|"aws:cdk:path": "[^"]*"|\},?)\s*$/.test(l));
+  const metadata = lines.filter((l) => /^\s*"aws:cdk:path": "[^"]*",?\s*$/.test(l));
+  return metadata.length > 0
+    && lines.every((l) => /^\s*("Metadata": \{|"aws:cdk:path": "[^"]*",?|"aws:asset:(path|property|is-bundled)": ("[^"]*"|true|false),?|\},?)\s*$/.test(l));
 }
 
 const CDK_PATH_IGNORED = ignoredChecks().checkov.some((i) => i.id === 'secrets:aws-cdk-path-metadata');

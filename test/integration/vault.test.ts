@@ -35,7 +35,9 @@ const logins = new Matrix('Vault: who can log in, as observed');
 let applyOutput = '';
 
 function tfEnv(): NodeJS.ProcessEnv {
-  return { VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken, TF_VAR_db_credentials: dbValue() };
+  // The example's SOPS file is encrypted for the example account's KMS key; sops-vault.test.ts proves the sops exec-env
+  // path, so here the ephemeral variable it feeds is set directly.
+  return { VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken, TF_VAR_db_credentials: dbValue(), TF_VAR_payment_provider_PAYMENT_PROVIDER_API_KEY: `pk-${dbPassword}` };
 }
 
 beforeAll(async () => {

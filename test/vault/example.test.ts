@@ -34,7 +34,8 @@ describe('examples/vault-app.ts', () => {
     app.synth();
     const file = path.join(outdir, 'stacks', 'payments-vault', 'cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(Object.keys(json.variable)).toEqual(['db_credentials', 'db_credentials_version']);
+    expect(Object.keys(json.variable)).toEqual(['db_credentials', 'db_credentials_version', 'payment_provider_PAYMENT_PROVIDER_API_KEY']);
+    expect(json.variable.payment_provider_PAYMENT_PROVIDER_API_KEY).toMatchObject({ sensitive: true, ephemeral: true });
     expect(json.terraform.required_version).toBe('>= 1.11.0');
     // The provider takes its address and token from VAULT_ADDR / VAULT_TOKEN: nothing configured here.
     expect(json.provider.vault).toEqual([{}]);
@@ -45,10 +46,12 @@ describe('examples/vault-app.ts', () => {
     // No kv secret carries data_json; write-only data comes only from sensitive variables.
     for (const secret of Object.values<any>(json.resource.vault_kv_secret_v2)) {
       expect(secret.data_json).toBeUndefined();
-      expect(secret.data_json_wo).toMatch(/^\$\{(jsonencode\()?var\.[a-z_]+\)?\}$/);
-      const name = /var\.([a-z_]+)/.exec(secret.data_json_wo)![1];
-      expect(json.variable[name].sensitive).toBe(true);
-      expect(json.variable[name].default).toBeUndefined();
+      // One variable, or a map of variables (a SOPS file's keys).
+      expect(secret.data_json_wo).toMatch(/^\$\{(jsonencode\()?(var\.[a-z_]+|\{("[A-Z_]+" = var\.[A-Za-z_]+(, )?)+\})\)?\}$/);
+      for (const [, name] of secret.data_json_wo.matchAll(/var\.([A-Za-z_]+)/g)) {
+        expect(json.variable[name].sensitive).toBe(true);
+        expect(json.variable[name].default).toBeUndefined();
+      }
     }
     // Generic endpoints only ever write custom metadata of KV paths.
     for (const ep of Object.values<any>(json.resource.vault_generic_endpoint ?? {})) {

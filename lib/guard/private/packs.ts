@@ -8,6 +8,7 @@ import { lambdaEnvironment } from '../rules/aws/lambda-environment';
 import { outputValue } from '../rules/aws/output-value';
 import { parameterDefault } from '../rules/aws/parameter-default';
 import { secretString } from '../rules/aws/secret-string';
+import { sopsSource } from '../rules/aws/sops-source';
 import { ssmStringParameter } from '../rules/aws/ssm-string-parameter';
 import { tags } from '../rules/aws/tags';
 import { attribute } from '../rules/terraform/attribute';
@@ -17,6 +18,7 @@ import { CfnElement, GuardRule, TfBlock } from './rule';
 
 // Order matters: the first rule to report a property path owns it; the catch-alls come last.
 export const AWS_PLAINTEXT_RULES: readonly GuardRule<CfnElement>[] = [
+  sopsSource,
   secretString,
   lambdaEnvironment,
   ecsContainerEnvironment,
