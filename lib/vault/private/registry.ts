@@ -34,3 +34,29 @@ export function claim(owner: IConstruct, kind: string, key: string, rule: string
   }
   reg.set(k, owner);
 }
+
+const mountPaths = new WeakMap<TerraformStack, Map<string, Array<{ path: string; owner: IConstruct }>>>();
+
+/**
+ * Refuse a mount path nested in another one of the same kind (`platform` and `platform/team`): Vault rejects the
+ * second mount at apply ("path is already in use"), after the first was created. `kind` separates secrets engines
+ * (`mount`) from auth methods (`auth`), which Vault mounts in separate tables.
+ */
+export function checkNestedMount(owner: IConstruct, kind: string, path: string): void {
+  const stack = TerraformStack.of(owner);
+  let kinds = mountPaths.get(stack);
+  if (!kinds) {
+    kinds = new Map();
+    mountPaths.set(stack, kinds);
+  }
+  const list = kinds.get(kind) ?? [];
+  kinds.set(kind, list);
+  for (const other of list) {
+    if (other.owner !== owner && other.path !== path && (path.startsWith(`${other.path}/`) || other.path.startsWith(`${path}/`))) {
+      const what = kind === 'auth' ? 'auth backend path' : 'mount path';
+      fail(owner, 'nested-mount', `${what} ${JSON.stringify(path)} is nested with ${JSON.stringify(other.path)} of ${other.owner.node.path}: `
+        + 'Vault refuses a mount inside another mount at apply');
+    }
+  }
+  list.push({ path, owner });
+}
