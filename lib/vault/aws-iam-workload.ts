@@ -29,6 +29,11 @@ export interface AwsIamWorkloadProps extends VaultWorkloadProps {
 }
 
 const ARN = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_\-/*]+$/;
+/**
+ * The resource part Keyward accepts: a literal `role/`, `user/` (IAM) or `assumed-role/` (STS), then a literal name
+ * character before any wildcard. `*`, `*\/*`, `role*`, `role/*`, `role/**` match every principal of the account.
+ */
+const RESOURCE = /^arn:[^:]+:(iam::[^:]+:(role|user)|sts::[^:]+:assumed-role)\/[A-Za-z0-9+=,.@_-]/;
 
 /**
  * An AWS IAM workload: a `vault_aws_auth_backend_role` with `auth_type = "iam"` and `bound_iam_principal_arns`,
@@ -59,8 +64,12 @@ export class AwsIamWorkload extends VaultWorkload {
       if (arn.includes('*') && resolve) {
         fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} has a wildcard, which Vault only accepts with resolveAwsUniqueIds: false`);
       }
-      if (/^arn:[^:]+:(iam|sts)::\*:/.test(arn) || /:(role|user)\/\*$/.test(arn)) {
-        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} matches every principal of an account`);
+      if (/^arn:[^:]+:(iam|sts)::\*:/.test(arn)) {
+        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} matches principals of every account`);
+      }
+      if (!RESOURCE.test(arn)) {
+        fail(this, 'aws-principal-arns', `${JSON.stringify(arn)} matches every principal of an account (or is no role or user): `
+          + 'the resource must be role/<name> or user/<name> with a literal first character of the name');
       }
     }
     this.role = new AwsAuthBackendRole(this, 'Role', {

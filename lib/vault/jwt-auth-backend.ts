@@ -70,6 +70,13 @@ export class JwtAuthBackend extends Construct {
   public readonly path: string;
   /** The `vault_jwt_auth_backend` resource. */
   public readonly resource: JwtAuthBackendResource;
+  /** The value the `iss` claim must have. */
+  public readonly boundIssuer: string;
+  /**
+   * Whether the backend trusts GitHub Actions' issuer (its bound issuer or discovery URL is GitHub's). Every role on
+   * such a backend must bind a literal repository or owner: any workflow anywhere can get a token from that issuer.
+   */
+  public readonly trustsGitHubActions: boolean;
 
   constructor(scope: Construct, id: string, props: JwtAuthBackendProps = {}) {
     super(scope, id);
@@ -87,6 +94,8 @@ export class JwtAuthBackend extends Construct {
     }
     const discovery = sources.length === 0 ? JwtAuthBackend.GITHUB_ACTIONS_ISSUER : props.oidcDiscoveryUrl;
     const github = discovery === JwtAuthBackend.GITHUB_ACTIONS_ISSUER;
+    this.boundIssuer = props.boundIssuer ?? JwtAuthBackend.GITHUB_ACTIONS_ISSUER;
+    this.trustsGitHubActions = github || this.boundIssuer.replace(/\/+$/, '') === JwtAuthBackend.GITHUB_ACTIONS_ISSUER;
 
     this.resource = new JwtAuthBackendResource(this, 'Resource', {
       path: this.path,
@@ -95,7 +104,7 @@ export class JwtAuthBackend extends Construct {
       oidcDiscoveryUrl: discovery,
       jwksUrl: props.jwksUrl,
       jwtValidationPubkeys: pubkeys,
-      boundIssuer: props.boundIssuer ?? JwtAuthBackend.GITHUB_ACTIONS_ISSUER,
+      boundIssuer: this.boundIssuer,
       jwtSupportedAlgs: props.jwtSupportedAlgs,
       lifecycle: lifecycleFor(props.allowDestroy),
     });

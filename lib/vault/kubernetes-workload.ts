@@ -23,7 +23,9 @@ export interface KubernetesWorkloadProps extends VaultWorkloadProps {
    */
   readonly allowWildcards?: boolean;
   /**
-   * Audience the service account token must be minted for (a projected token with `audience: vault`).
+   * Audience the service account token must be minted for (a projected token with `audience: vault`). Must not be
+   * empty: a role without an audience accepts the token every pod has mounted by default (minted for the API server)
+   * and tokens minted for any other service. Avoid the API server's own audience for the same reason.
    * @default "vault"
    */
   readonly audience?: string;
@@ -54,12 +56,17 @@ export class KubernetesWorkload extends VaultWorkload {
         fail(this, 'k8s-wildcard', `${what} ${JSON.stringify(wild)} contains a wildcard; set allowWildcards: true if every matching service account should read this workload's secrets`);
       }
     }
+    const audience = props.audience ?? 'vault';
+    if (!Token.isUnresolved(audience) && (audience.trim() === '' || audience !== audience.trim())) {
+      fail(this, 'k8s-audience', `audience ${JSON.stringify(audience)} must be a non-empty audience without surrounding whitespace: `
+        + 'without one, tokens minted for the API server or any other service log in');
+    }
     this.role = new KubernetesAuthBackendRole(this, 'Role', {
       backend: this.backend.backendRef,
       roleName: this.roleName,
       boundServiceAccountNames: names,
       boundServiceAccountNamespaces: namespaces,
-      audience: props.audience ?? 'vault',
+      audience,
       ...this._tokenConfig,
     });
   }

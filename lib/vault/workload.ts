@@ -1,9 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
 import { Lazy, Token } from 'cdktf';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { failOnProblems } from '../core/errors';
+import { fail, failOnProblems } from '../core/errors';
 import { nameFromPath, validateCidr, validatePolicyName, validateSimpleName, validateTtl } from '../core/vault-names';
 import { VaultPolicyDocument, VaultPolicyRule } from './policy-document';
+import { MIN_REASON } from './private/claims';
 import { claim } from './private/registry';
 
 /**
@@ -46,6 +47,13 @@ export interface VaultWorkloadProps {
    * @default - tokens may be used from any address
    */
   readonly tokenBoundCidrs?: string[];
+  /**
+   * Also attach Vault's built-in `default` policy to the workload's tokens, and say why (at least 20 characters; kept
+   * in the construct metadata). The `default` policy grants cubbyhole, `sys/tools/hash`, response wrapping, token
+   * self-lookup and whatever an operator later adds to it: a grant nobody declared here.
+   * @default - tokens carry only the workload's own policy (`token_no_default_policy = true`)
+   */
+  readonly defaultPolicyReason?: string;
 }
 
 /** Default token lifetime: 15 minutes. */
@@ -69,8 +77,15 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
   /** Token max lifetime in seconds. */
   public readonly tokenMaxTtlSeconds: number;
 
+  /**
+   * Whether the workload's tokens also carry Vault's `default` policy (only with `defaultPolicyReason`).
+   */
+  public readonly attachesDefaultPolicy: boolean;
+
   /** @internal the token fields every auth role takes, in provider (camelCase) form. */
-  protected readonly _tokenConfig: { tokenTtl: number; tokenMaxTtl: number; tokenPolicies: string[]; tokenBoundCidrs?: string[] };
+  protected readonly _tokenConfig: {
+    tokenTtl: number; tokenMaxTtl: number; tokenPolicies: string[]; tokenBoundCidrs?: string[]; tokenNoDefaultPolicy: boolean;
+  };
 
   protected constructor(scope: Construct, id: string, props: VaultWorkloadProps) {
     super(scope, id);
@@ -89,6 +104,14 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
       failOnProblems(this, 'cidr', cidrs.filter((c) => !Token.isUnresolved(c)).flatMap(validateCidr));
     }
 
+    if (props.defaultPolicyReason !== undefined) {
+      if (props.defaultPolicyReason.trim().length < MIN_REASON) {
+        fail(this, 'default-policy', `defaultPolicyReason must say why the tokens need Vault's "default" policy (at least ${MIN_REASON} characters)`);
+      }
+      this.node.addMetadata('keyward:default-policy', props.defaultPolicyReason.trim());
+    }
+    this.attachesDefaultPolicy = props.defaultPolicyReason !== undefined;
+
     this.policyDocument = new VaultPolicyDocument();
     const doc = this.policyDocument;
     this.policy = new Policy(this, 'Policy', {
@@ -103,6 +126,8 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
       // A reference, not the literal name: the role is then created after its policy.
       tokenPolicies: [this.policy.name],
       tokenBoundCidrs: cidrs,
+      // Without this every token also carries Vault's "default" policy: grants nobody declared here.
+      tokenNoDefaultPolicy: !this.attachesDefaultPolicy,
     };
   }
 
