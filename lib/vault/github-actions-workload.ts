@@ -3,7 +3,9 @@ import { Token } from 'cdktf';
 import { KeywardValidationError } from '../core/errors';
 import { JwtAuthBackend } from './jwt-auth-backend';
 import { JwtWorkload } from './jwt-workload';
-import { claimValueProblem, githubRefProblem, githubRepositoryProblem, MIN_REASON } from './private/claims';
+import { reasonProblem } from '../core/reason';
+import { claimValueProblem, githubEnvironmentProblem, githubRefProblem, githubRepositoryProblem } from './private/claims';
+import { unresolvedMessage } from './private/unresolved';
 import { VaultWorkloadProps } from './workload';
 
 /** A GitHub Actions job that logs in to Vault with its OIDC token. */
@@ -22,14 +24,15 @@ export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
    */
   readonly ref?: string;
   /**
-   * GitHub deployment environment the job must run in, e.g. `production`. Bound as the `environment` claim.
+   * GitHub deployment environment the job must run in, e.g. `production`, by its exact name (a `*` is an error:
+   * anyone who can push may create a matching environment). Bound as the `environment` claim.
    * One of `ref`, `environment` or `anyRefReason` is required.
    * @default - not bound
    */
   readonly environment?: string;
   /**
    * Let every branch, tag, pull-request build and environment of the repository log in, and say why (at least 20
-   * characters; kept in the construct metadata). Only when neither `ref` nor `environment` is set.
+   * visible characters; kept in the construct metadata). Only when neither `ref` nor `environment` is set.
    * @default - `ref` or `environment` is required
    */
   readonly anyRefReason?: string;
@@ -84,6 +87,7 @@ export class GitHubActionsWorkload extends JwtWorkload {
   constructor(scope: Construct, id: string, props: GitHubActionsWorkloadProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const repo = props.repository ?? '';
+    checkLiteral(path, props);
     checkRepository(path, repo);
     checkRefBinding(path, props);
     const extra = props.extraBoundClaims ?? {};
@@ -113,9 +117,6 @@ export class GitHubActionsWorkload extends JwtWorkload {
       boundClaims: { ...extra, repository: repo, ...bound },
       userClaim: 'repository',
     });
-    if (props.anyRefReason !== undefined) {
-      this.node.addMetadata('keyward:github-any-ref', props.anyRefReason.trim());
-    }
     this.repository = repo;
   }
 }
@@ -141,8 +142,9 @@ function checkRefBinding(path: string, props: GitHubActionsWorkloadProps): void 
     if (bound) {
       throw new KeywardValidationError(path, 'github-ref', 'anyRefReason is for a workload without ref and environment; remove one or the other');
     }
-    if (props.anyRefReason.trim().length < MIN_REASON) {
-      throw new KeywardValidationError(path, 'github-ref', `anyRefReason must say why every ref and environment may log in (at least ${MIN_REASON} characters)`);
+    const problem = reasonProblem('anyRefReason', props.anyRefReason, 'why every ref and environment may log in');
+    if (problem) {
+      throw new KeywardValidationError(path, 'github-ref', problem);
     }
   } else if (!bound) {
     throw new KeywardValidationError(path, 'github-ref', 'bind a ref (e.g. "refs/heads/main") or an environment: without either, every branch, tag, '
@@ -152,6 +154,31 @@ function checkRefBinding(path: string, props: GitHubActionsWorkloadProps): void 
     const problem = claimValueProblem('ref', props.ref) ?? githubRefProblem(props.ref);
     if (problem) {
       throw new KeywardValidationError(path, props.ref.includes(',') || props.ref !== props.ref.trim() ? 'jwt-claim-value' : 'github-ref', problem);
+    }
+  }
+  if (props.environment !== undefined) {
+    const problem = claimValueProblem('environment', props.environment);
+    if (problem) {
+      throw new KeywardValidationError(path, 'jwt-claim-value', problem);
+    }
+    const glob = githubEnvironmentProblem(props.environment);
+    if (glob) {
+      throw new KeywardValidationError(path, 'github-ref', glob);
+    }
+  }
+}
+
+/** Every value that binds the identity must be known at synth: a Terraform reference or variable would skip the checks. */
+function checkLiteral(path: string, props: GitHubActionsWorkloadProps): void {
+  const values: Array<[string, Array<string | undefined>]> = [
+    ['repository', [props.repository]], ['ref', [props.ref]], ['environment', [props.environment]],
+    ['repositoryId', [props.repositoryId]], ['repositoryOwnerId', [props.repositoryOwnerId]],
+    ['jobWorkflowRef', [props.jobWorkflowRef]], ['anyRefReason', [props.anyRefReason]], ['boundAudiences', props.boundAudiences ?? []],
+    ...Object.entries(props.extraBoundClaims ?? {}).map(([k, v]): [string, Array<string | undefined>] => [`extraBoundClaims.${k}`, [v]]),
+  ];
+  for (const [what, list] of values) {
+    if (list.some((v) => v !== undefined && Token.isUnresolved(v))) {
+      throw new KeywardValidationError(path, 'binding-unresolved', unresolvedMessage(what));
     }
   }
 }

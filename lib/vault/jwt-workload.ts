@@ -3,7 +3,9 @@ import { Token } from 'cdktf';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { fail } from '../core/errors';
 import { JwtAuthBackend } from './jwt-auth-backend';
-import { claimValueProblem, githubIdentityProblem, matchesAnything } from './private/claims';
+import { reasonProblem } from '../core/reason';
+import { claimValueProblem, githubIdentityProblem, githubRefBindingProblem, matchesAnything } from './private/claims';
+import { refuseUnresolved } from './private/unresolved';
 import { VaultWorkload, VaultWorkloadProps } from './workload';
 
 /** A workload that logs in with a JWT (any OIDC issuer). */
@@ -34,6 +36,12 @@ export interface JwtWorkloadProps extends VaultWorkloadProps {
    * @default "sub"
    */
   readonly userClaim?: string;
+  /**
+   * On a backend that trusts GitHub Actions' issuer: let every branch, tag, pull-request build and environment of the
+   * bound repository log in, and say why (at least 20 visible characters; kept in the construct metadata).
+   * @default - on GitHub's issuer a literal ref or environment must be bound (claim or subject)
+   */
+  readonly anyRefReason?: string;
 }
 
 const GLOB = /[*?]/;
@@ -54,6 +62,13 @@ export class JwtWorkload extends VaultWorkload {
     this._claimRoleName(this.backend.path);
 
     const audiences = props.boundAudiences ?? [];
+    // A value known only at apply would skip every check below: bindings are literal.
+    refuseUnresolved(this, 'boundAudiences', audiences);
+    refuseUnresolved(this, 'userClaim', [props.userClaim]);
+    refuseUnresolved(this, 'boundSubject', [props.boundSubject]);
+    for (const [name, value] of Object.entries(props.boundClaims ?? {})) {
+      refuseUnresolved(this, `boundClaims.${name}`, [value]);
+    }
     if (audiences.length === 0 || audiences.some((a) => !Token.isUnresolved(a) && a.trim() === '')) {
       fail(this, 'jwt-bound-audiences', 'boundAudiences is required and must not be empty: a role without an audience accepts tokens minted for any service');
     }
@@ -106,6 +121,19 @@ export class JwtWorkload extends VaultWorkload {
       if (problem) {
         fail(this, 'github-repository', problem);
       }
+      if (props.anyRefReason === undefined) {
+        const refProblem = githubRefBindingProblem(literal, subject);
+        if (refProblem) {
+          fail(this, 'github-ref', refProblem);
+        }
+      }
+    }
+    if (props.anyRefReason !== undefined) {
+      const problem = reasonProblem('anyRefReason', props.anyRefReason, 'why every ref and environment may log in');
+      if (problem) {
+        fail(this, 'github-ref', problem);
+      }
+      this.node.addMetadata('keyward:github-any-ref', props.anyRefReason.trim());
     }
 
     this.role = new JwtAuthBackendRole(this, 'Role', {

@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { fail, failOnProblems } from '../core/errors';
 import { GrantAction } from '../core/grant';
+import { visibleLength } from '../core/reason';
 import { validateSimpleName } from '../core/vault-names';
 import { VaultGrant } from './grant';
 import { VaultPolicyRule } from './policy-document';
@@ -82,7 +83,7 @@ export class TransitKey extends Construct {
       if (props.autoRotatePeriodSeconds !== undefined) {
         fail(this, 'transit-rotation', 'set autoRotatePeriodSeconds or autoRotationDisabledReason, not both');
       }
-      if (props.autoRotationDisabledReason.trim() === '') {
+      if (visibleLength(props.autoRotationDisabledReason) === 0) {
         fail(this, 'transit-rotation', 'autoRotationDisabledReason must say why rotation is off');
       }
       this.node.addMetadata('keyward:rotation-disabled', props.autoRotationDisabledReason);

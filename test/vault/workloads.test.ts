@@ -28,7 +28,7 @@ describe('GitHub Actions / JWT workloads', () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(out).toHaveResourceWithProperties(JwtAuthBackendRole, {
-      role_name: 'stack-deploy',
+      role_name: 'stack--deploy',
       role_type: 'jwt',
       user_claim: 'repository',
       bound_audiences: ['https://github.com/acme'],
@@ -227,7 +227,7 @@ describe('GitHub Actions bindings', () => {
     new JwtWorkload(stack, 'A', { boundAudiences: aud, boundClaims: { repository: 'acme/service-*', ref: 'refs/heads/main' } });
     new JwtWorkload(stack, 'B', { boundAudiences: aud, boundClaims: { repository_owner: 'acme', environment: 'production' } });
     new JwtWorkload(stack, 'C', { boundAudiences: aud, boundSubject: 'repo:acme/payments:environment:production' });
-    new JwtWorkload(stack, 'D', { boundAudiences: aud, boundClaims: { repository_id: '123', workflow: 'deploy' } });
+    new JwtWorkload(stack, 'D', { boundAudiences: aud, boundClaims: { repository_id: '123', workflow: 'deploy', ref: 'refs/tags/v*' } });
     expect(resources(stack, 'vault_jwt_auth_backend_role')).toHaveLength(4);
     // Backends with GitHub's issuer but local keys (tests) are GitHub backends too; other issuers are not.
     expect(new JwtAuthBackend(stack, 'Local', { path: 'gh-local', jwtValidationPubkeys: [PEM] }).trustsGitHubActions).toBe(true);
@@ -314,8 +314,8 @@ describe('AppRole workload', () => {
     const out = Testing.synth(stack);
     expect(out).toHaveResourceWithProperties(AuthBackend, { type: 'approle', path: 'approle', lifecycle: { prevent_destroy: true } });
     expect(resources(stack, 'vault_auth_backend')).toHaveLength(1);
-    expect(out).toHaveResourceWithProperties(ApproleAuthBackendRole, { role_name: 'stack-batch', bind_secret_id: true, secret_id_ttl: 3600, secret_id_num_uses: 1, token_ttl: 900, token_max_ttl: 3600 });
-    expect(out).toHaveResourceWithProperties(ApproleAuthBackendRole, { role_name: 'stack-other', secret_id_ttl: 120, secret_id_num_uses: 3, secret_id_bound_cidrs: ['192.168.0.0/24'] });
+    expect(out).toHaveResourceWithProperties(ApproleAuthBackendRole, { role_name: 'stack--batch', bind_secret_id: true, secret_id_ttl: 3600, secret_id_num_uses: 1, token_ttl: 900, token_max_ttl: 3600 });
+    expect(out).toHaveResourceWithProperties(ApproleAuthBackendRole, { role_name: 'stack--other', secret_id_ttl: 120, secret_id_num_uses: 3, secret_id_bound_cidrs: ['192.168.0.0/24'] });
   });
 
   test('secret ID bounds are validated', () => {
@@ -345,7 +345,7 @@ describe('Kubernetes workload', () => {
       kubernetes_host: 'https://127.0.0.1:6443', disable_local_ca_jwt: true, kubernetes_ca_cert: PEM.trim(), pem_keys: [PEM.trim()],
     });
     expect(out).toHaveResourceWithProperties(KubernetesAuthBackendRole, {
-      role_name: 'stack-api', bound_service_account_names: ['api'], bound_service_account_namespaces: ['payments'], audience: 'vault', token_ttl: 900,
+      role_name: 'stack--api', bound_service_account_names: ['api'], bound_service_account_namespaces: ['payments'], audience: 'vault', token_ttl: 900,
     });
     // The role waits for the config (its backend is read from the config resource).
     expect(resources(stack, 'vault_kubernetes_auth_backend_role')[0].backend).toMatch(/vault_kubernetes_auth_backend_config\./);
@@ -402,8 +402,8 @@ describe('Kubernetes workload', () => {
     const stack = newStack();
     expect(() => new KubernetesWorkload(stack, 'A', { serviceAccountNames: ['*'], namespaces: ['p'] })).toThrow(keywardError('stack/A', 'k8s-wildcard'));
     expect(() => new KubernetesWorkload(stack, 'B', { serviceAccountNames: ['api'], namespaces: ['team-*'] })).toThrow(keywardError('stack/B', 'k8s-wildcard'));
-    new KubernetesWorkload(stack, 'C', { serviceAccountNames: ['*'], namespaces: ['payments'], allowWildcards: true, audience: 'https://kubernetes.default.svc' });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(KubernetesAuthBackendRole, { bound_service_account_names: ['*'], audience: 'https://kubernetes.default.svc' });
+    new KubernetesWorkload(stack, 'C', { serviceAccountNames: ['*'], namespaces: ['payments'], allowWildcards: true, audience: 'vault-payments' });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(KubernetesAuthBackendRole, { bound_service_account_names: ['*'], audience: 'vault-payments' });
   });
 });
 
@@ -414,15 +414,15 @@ describe('AWS IAM workload', () => {
     const out = Testing.synth(stack);
     expect(out).toHaveResourceWithProperties(AuthBackend, { type: 'aws', path: 'aws' });
     expect(out).toHaveResourceWithProperties(AwsAuthBackendRole, {
-      role: 'stack-lambda', auth_type: 'iam', bound_iam_principal_arns: ['arn:aws:iam::123456789012:role/payments-api'], resolve_aws_unique_ids: true, token_ttl: 900,
+      role: 'stack--lambda', auth_type: 'iam', bound_iam_principal_arns: ['arn:aws:iam::123456789012:role/payments-api'], resolve_aws_unique_ids: true, token_ttl: 900,
     });
   });
 
-  test('accepts ARNs known only to Terraform (variables, references)', () => {
+  test('refuses ARNs known only to Terraform (variables, references): they would skip every ARN rule', () => {
     const stack = newStack();
-    const arn = new TerraformVariable(stack, 'role_arn', { type: 'string' });
-    new AwsIamWorkload(stack, 'W', { boundIamPrincipalArns: [arn.stringValue] });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(AwsAuthBackendRole, { bound_iam_principal_arns: ['${var.role_arn}'] });
+    const arn = new TerraformVariable(stack, 'role_arn', { type: 'string', default: 'arn:aws:iam::123456789012:role/*' });
+    expect(() => new AwsIamWorkload(stack, 'W', { boundIamPrincipalArns: [arn.stringValue], resolveAwsUniqueIds: false }))
+      .toThrow(keywardError('stack/W', 'binding-unresolved'));
   });
 
   test('ARN rules', () => {
@@ -449,6 +449,6 @@ describe('one policy per workload', () => {
   test('a workload with no grants still gets a valid, empty policy', () => {
     const stack = newStack();
     new AppRoleWorkload(stack, 'Idle');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Policy, { name: 'stack-idle', policy: '# no grants\n' });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Policy, { name: 'stack--idle', policy: '# no grants\n' });
   });
 });

@@ -4,8 +4,7 @@
  * filtered out by the caller.
  */
 
-/** Shortest written reason for an opt-out (as for declined secret rotation on the AWS side). */
-export const MIN_REASON = 20;
+export { MIN_REASON } from '../../core/reason';
 
 /** True when a glob pattern matches any value: nothing but `*`, `?` and separators. */
 export function matchesAnything(pattern: string): boolean {
@@ -31,10 +30,13 @@ export function claimValueProblem(what: string, value: string): string | undefin
 
 /** A GitHub owner (user or organization) name, literal. */
 const GITHUB_OWNER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-/** A repository name: letters, digits, `.`, `_`, `-`, and the glob characters `*` and `?`. */
-const GITHUB_NAME = /^[A-Za-z0-9._*?-]+$/;
+/**
+ * A repository name: letters, digits, `.`, `_`, `-`, and the glob characters `*` and `?`, starting with a literal
+ * character: `acme/*a*` or `acme/*-*` would match most of the owner's repositories.
+ */
+const GITHUB_NAME = /^[A-Za-z0-9._-][A-Za-z0-9._*?-]*$/;
 
-/** Problem with a GitHub `owner/name` repository binding: a literal owner, and a name that is not only a glob. */
+/** Problem with a GitHub `owner/name` repository binding: a literal owner, and a name that starts literally. */
 export function githubRepositoryProblem(repo: string): string | undefined {
   const parts = repo.split('/');
   if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
@@ -42,7 +44,7 @@ export function githubRepositoryProblem(repo: string): string | undefined {
   }
   if (!GITHUB_OWNER.test(parts[0]) || !GITHUB_NAME.test(parts[1]) || parts[1].replace(/[*?]/g, '') === '') {
     return `repository ${JSON.stringify(repo)} lets any repository log in: the owner must be literal (letters, digits, "-", "_", ".") `
-      + 'and the name must not be only a glob';
+      + 'and the name must start with a literal character (acme/service-*, not acme/* or acme/*a*)';
   }
   return undefined;
 }
@@ -87,7 +89,7 @@ function githubIdentityClaimProblem(claim: string, value: string): string | unde
 /** The literal `owner/` a `sub` glob keeps, e.g. `repo:acme/payments:ref:*` → `acme/`. */
 function subjectOwner(sub: string): string | undefined {
   const m = /^repo:([^/:*?]+)\/([^:]*)/.exec(sub);
-  return m && GITHUB_OWNER.test(m[1]) && m[2].replace(/[*?]/g, '') !== '' ? m[1] : undefined;
+  return m && GITHUB_OWNER.test(m[1]) && /^[A-Za-z0-9._-]/.test(m[2]) ? m[1] : undefined;
 }
 
 /**
@@ -116,6 +118,71 @@ export function githubIdentityProblem(claims: { [claim: string]: string }, bound
     return 'a role on GitHub\'s issuer must bind a literal repository or owner (repository, repository_owner, repository_id, '
       + 'repository_owner_id, or sub "repo:<owner>/<name>…"): any workflow of any repository can get a token from GitHub, '
       + 'with any audience it asks for';
+  }
+  return undefined;
+}
+
+/** GitHub Actions' token host (github.com and GitHub Enterprise Cloud) and GitHub Enterprise Server's issuer path. */
+const GITHUB_TOKEN_HOST = 'token.actions.githubusercontent.com';
+
+/**
+ * True when `url` is GitHub Actions' issuer or key source in any spelling: the host compared without case and
+ * trailing dot, any scheme and path (`…/<enterprise-slug>`, `/.well-known/jwks`), or a GHES `/_services/token` path.
+ */
+export function isGitHubActionsUrl(url: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)(?::\d+)?([^?#]*)/i.exec(url.trim());
+  if (!m) {
+    return false;
+  }
+  const host = m[1].toLowerCase().replace(/\.+$/, '');
+  return host === GITHUB_TOKEN_HOST || /\/_services\/token\/*$/i.test(m[2]);
+}
+
+/** Problem with a GitHub `environment` binding: a literal name (a glob admits environments anyone with write access creates). */
+export function githubEnvironmentProblem(environment: string): string | undefined {
+  if (environment.includes('*')) {
+    return `environment ${JSON.stringify(environment)} is a glob: anyone who can push to the repository can create an environment `
+      + 'that matches it (without protection rules) and log in; bind the environment by its exact name';
+  }
+  return undefined;
+}
+
+/**
+ * Problem with the ref binding of a role on GitHub's issuer: a literal ref (`refs/heads/…`/`refs/tags/…`) or a
+ * literal environment must be bound, as a claim or in a subject `repo:<owner>/<name>:ref:<ref>` /
+ * `repo:<owner>/<name>:environment:<name>`; every ref or environment that is bound must have that form. Without it
+ * every branch, tag and pull-request build of the repository logs in.
+ */
+export function githubRefBindingProblem(claims: { [claim: string]: string }, boundSubject: string | undefined): string | undefined {
+  let bound = false;
+  if (claims.ref !== undefined) {
+    const problem = githubRefProblem(claims.ref);
+    if (problem) {
+      return problem;
+    }
+    bound = true;
+  }
+  if (claims.environment !== undefined) {
+    const problem = githubEnvironmentProblem(claims.environment);
+    if (problem) {
+      return problem;
+    }
+    bound = true;
+  }
+  for (const sub of [claims.sub, boundSubject]) {
+    const m = sub === undefined ? null : /^repo:[^:*?]+:(ref|environment):(.+)$/.exec(sub);
+    if (m) {
+      const problem = m[1] === 'ref' ? githubRefProblem(m[2]) : githubEnvironmentProblem(m[2]);
+      if (problem) {
+        return `sub ${JSON.stringify(sub)}: ${problem}`;
+      }
+      bound = true;
+    }
+  }
+  if (!bound) {
+    return 'bind a ref (e.g. "refs/heads/main") or an environment (a ref or environment claim, or a subject '
+      + '"repo:<owner>/<name>:ref:<ref>"): without either, every branch, tag, pull-request build and environment of the '
+      + 'repository logs in; to allow that on purpose give anyRefReason';
   }
   return undefined;
 }
