@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { TerraformVariable, Testing } from 'cdktf';
 import {
-  AppRoleAuthBackend, AppRoleWorkload, AwsIamWorkload, GitHubActionsWorkload, JwtAuthBackend, JwtWorkload, KubernetesWorkload,
+  AppRoleAuthBackend, AppRoleWorkload, AwsAuthBackend, AwsIamWorkload, GitHubActionsWorkload, JwtAuthBackend, JwtWorkload, KubernetesWorkload,
   KvStore, SecretPath, TransitEngine, TransitKey, VaultPolicyDocument, VaultStack,
 } from '../../lib/vault';
 import { keywardError, newStack, resources } from './util';
@@ -265,5 +265,20 @@ describe('F8 AWS IAM ARNs: real partitions, "*" last, no wildcard assumed-role',
     const stack = newStack();
     new AwsIamWorkload(stack, 'Batch', { boundIamPrincipalArns: [arn], resolveAwsUniqueIds: false });
     expect(resources(stack, 'vault_aws_auth_backend_role')[0].bound_iam_principal_arns).toEqual([arn]);
+  });
+});
+
+describe('F8 AWS backend: the IAM server ID header', () => {
+  test('iamServerIdHeaderValue declares the backend client with that header only', () => {
+    const stack = newStack();
+    const b = new AwsAuthBackend(stack, 'Aws', { iamServerIdHeaderValue: 'vault.acme.internal' });
+    new AwsIamWorkload(stack, 'Batch', { backend: b, boundIamPrincipalArns: ['arn:aws:iam::123456789012:role/batch'] });
+    const client = resources(stack, 'vault_aws_auth_backend_client');
+    expect(client).toHaveLength(1);
+    expect(client[0]).toEqual({ backend: expect.stringMatching(/^\$\{vault_auth_backend\./), iam_server_id_header_value: 'vault.acme.internal' });
+    expect(resources(newStack(), 'vault_aws_auth_backend_client')).toHaveLength(0);
+  });
+  test.each(['', ' vault'])('header %j is refused', (header) => {
+    expect(() => new AwsAuthBackend(newStack(), 'Aws', { iamServerIdHeaderValue: header })).toThrow(keywardError('stack/Aws', 'aws-server-id-header'));
   });
 });
