@@ -23,9 +23,9 @@ const TRANSIT_KEY = 'payments-pii';
 const REPO = 'acme/payments';
 const AUDIENCE = 'https://github.com/acme';
 // Role and policy names: the example's construct paths (a workload's role is named after its policy).
-const DEPLOY_ROLE = 'payments-vault-deploy';
-const BATCH_ROLE = 'payments-vault-settlementbatch';
-const API_ROLE = 'payments-vault-api';
+const DEPLOY_ROLE = 'payments-vault--deploy';
+const BATCH_ROLE = 'payments-vault--settlementbatch';
+const API_ROLE = 'payments-vault--api';
 
 let eng: Engines;
 let vault: DevVault;
