@@ -8,6 +8,8 @@
  * Terraform strings (`${` would be an interpolation).
  */
 
+import { createHash } from 'crypto';
+
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 /** Problems with a `/`-separated Vault path (a mount path or a KV secret name). `what` names it in messages. */
@@ -119,4 +121,24 @@ export function nameFromPath(path: string): string {
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
   return name.length > 0 ? name : 'keyward';
+}
+
+/** A construct id that `uniqueNameFromPath` keeps readable: letters, digits and `_`, single `-` between them. */
+const SIMPLE_ID = /^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*$/;
+
+/**
+ * A Vault-safe single-segment name for a construct path that differs for different paths:
+ * `payments-vault/Deploy` → `payments-vault--deploy`. Path segments are joined with `--`, which a simple id (letters,
+ * digits, `_`, single `-`) cannot contain, so `payments/Api-Reader` (`payments--api-reader`) and
+ * `payments-api/Reader` (`payments-api--reader`) stay apart. A path with any other id (`--`, `.`, spaces, a leading
+ * `-`) gets the first 8 hex digits of its SHA-256 appended. Letter case is not kept (Vault lowercases policy names):
+ * ids that differ only in case give one name, which the callers' uniqueness check reports.
+ */
+export function uniqueNameFromPath(path: string): string {
+  const segments = path.split('/').filter((s) => s !== '');
+  if (segments.length > 0 && segments.every((s) => SIMPLE_ID.test(s))) {
+    return segments.join('--').toLowerCase();
+  }
+  const hash = createHash('sha256').update(path).digest('hex').slice(0, 8);
+  return `${nameFromPath(path)}-${hash}`;
 }

@@ -3,33 +3,66 @@ import { Token } from 'cdktf';
 import { KeywardValidationError } from '../core/errors';
 import { JwtAuthBackend } from './jwt-auth-backend';
 import { JwtWorkload } from './jwt-workload';
+import { reasonProblem } from '../core/reason';
+import { claimValueProblem, githubEnvironmentProblem, githubRefProblem, githubRepositoryProblem } from './private/claims';
+import { unresolvedMessage } from './private/unresolved';
 import { VaultWorkloadProps } from './workload';
 
 /** A GitHub Actions job that logs in to Vault with its OIDC token. */
 export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
   /**
    * The repository, `owner/name`. The owner must be literal; the name may be a glob (`acme/service-*`) on purpose.
-   * Bound as the `repository` claim.
+   * Bound as the `repository` claim. A repository name can be recycled (deleted and created again by someone else):
+   * bind `repositoryId` too to pin this very repository.
    */
   readonly repository: string;
   /**
-   * Git ref the job must run on, e.g. `refs/heads/main` (globs allowed: `refs/tags/v*`). Bound as the `ref` claim.
-   * @default - any ref
+   * Git ref the job must run on, fully qualified: `refs/heads/main` (not `main`, which no GitHub token carries: that
+   * is an error, not guessed), or a glob with a literal start such as `refs/tags/v*`. Bound as the `ref` claim.
+   * One of `ref`, `environment` or `anyRefReason` is required.
+   * @default - not bound
    */
   readonly ref?: string;
   /**
-   * GitHub deployment environment the job must run in, e.g. `production`. Bound as the `environment` claim.
-   * @default - any environment, or none
+   * GitHub deployment environment the job must run in, e.g. `production`, by its exact name (a `*` is an error:
+   * anyone who can push may create a matching environment). Bound as the `environment` claim.
+   * One of `ref`, `environment` or `anyRefReason` is required.
+   * @default - not bound
    */
   readonly environment?: string;
   /**
-   * Further claims to bind, e.g. `{ job_workflow_ref: "acme/ci/.github/workflows/deploy.yml@refs/heads/main" }`.
+   * Let every branch, tag, pull-request build and environment of the repository log in, and say why (at least 20
+   * visible characters; kept in the construct metadata). Only when neither `ref` nor `environment` is set.
+   * @default - `ref` or `environment` is required
+   */
+  readonly anyRefReason?: string;
+  /**
+   * GitHub's numeric id of the repository (`repository_id` claim), e.g. "123456789". Unlike the name it is never
+   * reused by another repository.
+   * @default - not bound
+   */
+  readonly repositoryId?: string;
+  /**
+   * GitHub's numeric id of the repository owner (`repository_owner_id` claim).
+   * @default - not bound
+   */
+  readonly repositoryOwnerId?: string;
+  /**
+   * The workflow file (and its ref) that must run the job, `job_workflow_ref` claim, e.g.
+   * `acme/ci/.github/workflows/deploy.yml@refs/heads/main` for a reusable workflow.
+   * @default - not bound
+   */
+  readonly jobWorkflowRef?: string;
+  /**
+   * Further claims to bind, e.g. `{ runner_environment: "self-hosted" }`. A claim this workload binds from another
+   * prop (`repository`, `ref`, `environment`, `repository_id`, `repository_owner_id`, `job_workflow_ref`) or `aud`
+   * (use `boundAudiences`) is an error: it would be dropped or override the binding.
    * @default - none
    */
   readonly extraBoundClaims?: { [claim: string]: string };
   /**
    * Audiences the token must be minted for (the `audience` input of `core.getIDToken()` / `hashicorp/vault-action`'s
-   * `jwtGithubAudience`).
+   * `jwtGithubAudience`). Any workflow may ask for any audience: the audience is no boundary between repositories.
    * @default ["https://github.com/<owner>"] — GitHub's default audience
    */
   readonly boundAudiences?: string[];
@@ -40,27 +73,48 @@ export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
   readonly backend?: JwtAuthBackend;
 }
 
+/** Claims GitHubActionsWorkload binds from its own props: extraBoundClaims may not name them. */
+const BOUND_BY_PROPS = ['repository', 'ref', 'environment', 'repository_id', 'repository_owner_id', 'job_workflow_ref', 'aud'];
+
 /**
- * A GitHub Actions workload: a JWT role bound to one repository (and optionally a ref and an environment).
- * A role that would let any repository log in is an error.
+ * A GitHub Actions workload: a JWT role bound to one repository and to a ref or an environment (or an explicit,
+ * reasoned opt-out). A role that would let any repository log in is an error.
  */
 export class GitHubActionsWorkload extends JwtWorkload {
   /** The bound repository. */
   public readonly repository: string;
 
   constructor(scope: Construct, id: string, props: GitHubActionsWorkloadProps) {
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const repo = props.repository ?? '';
-    checkRepository(scope.node.path ? `${scope.node.path}/${id}` : id, repo);
+    checkLiteral(path, props);
+    checkRepository(path, repo);
+    checkRefBinding(path, props);
+    const extra = props.extraBoundClaims ?? {};
+    const clash = Object.keys(extra).filter((c) => BOUND_BY_PROPS.includes(c));
+    if (clash.length > 0) {
+      throw new KeywardValidationError(path, 'github-extra-claims', `extraBoundClaims ${JSON.stringify(clash)} would be dropped or `
+        + 'override a claim this workload binds; use the props repository, ref, environment, repositoryId, repositoryOwnerId, '
+        + 'jobWorkflowRef or boundAudiences');
+    }
     const owner = repo.split('/')[0];
+    const optional: { [claim: string]: string | undefined } = {
+      ref: props.ref,
+      environment: props.environment,
+      repository_id: props.repositoryId,
+      repository_owner_id: props.repositoryOwnerId,
+      job_workflow_ref: props.jobWorkflowRef,
+    };
+    const bound: { [claim: string]: string } = {};
+    for (const [claim, value] of Object.entries(optional)) {
+      if (value !== undefined) {
+        bound[claim] = value;
+      }
+    }
     super(scope, id, {
       ...props,
       boundAudiences: props.boundAudiences ?? [`https://github.com/${owner}`],
-      boundClaims: {
-        ...props.extraBoundClaims,
-        repository: repo,
-        ...(props.ref !== undefined ? { ref: props.ref } : {}),
-        ...(props.environment !== undefined ? { environment: props.environment } : {}),
-      },
+      boundClaims: { ...extra, repository: repo, ...bound },
       userClaim: 'repository',
     });
     this.repository = repo;
@@ -72,11 +126,59 @@ function checkRepository(path: string, repo: string): void {
   if (Token.isUnresolved(repo)) {
     return;
   }
-  const parts = repo.split('/');
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-    throw new KeywardValidationError(path, 'github-repository', `repository ${JSON.stringify(repo)} must be "owner/name"`);
+  const value = claimValueProblem('repository', repo);
+  if (value) {
+    throw new KeywardValidationError(path, 'jwt-claim-value', value);
   }
-  if (/[*?,[\]{}]/.test(parts[0]) || parts[1].replace(/[*?]/g, '') === '') {
-    throw new KeywardValidationError(path, 'github-repository', `repository ${JSON.stringify(repo)} lets any repository log in: the owner must be literal and the name must not be only a glob`);
+  const problem = githubRepositoryProblem(repo);
+  if (problem) {
+    throw new KeywardValidationError(path, 'github-repository', problem);
+  }
+}
+
+function checkRefBinding(path: string, props: GitHubActionsWorkloadProps): void {
+  const bound = props.ref !== undefined || props.environment !== undefined;
+  if (props.anyRefReason !== undefined) {
+    if (bound) {
+      throw new KeywardValidationError(path, 'github-ref', 'anyRefReason is for a workload without ref and environment; remove one or the other');
+    }
+    const problem = reasonProblem('anyRefReason', props.anyRefReason, 'why every ref and environment may log in');
+    if (problem) {
+      throw new KeywardValidationError(path, 'github-ref', problem);
+    }
+  } else if (!bound) {
+    throw new KeywardValidationError(path, 'github-ref', 'bind a ref (e.g. "refs/heads/main") or an environment: without either, every branch, tag, '
+      + 'pull-request build and environment of the repository logs in; to allow that on purpose give anyRefReason');
+  }
+  if (props.ref !== undefined && !Token.isUnresolved(props.ref)) {
+    const problem = claimValueProblem('ref', props.ref) ?? githubRefProblem(props.ref);
+    if (problem) {
+      throw new KeywardValidationError(path, props.ref.includes(',') || props.ref !== props.ref.trim() ? 'jwt-claim-value' : 'github-ref', problem);
+    }
+  }
+  if (props.environment !== undefined) {
+    const problem = claimValueProblem('environment', props.environment);
+    if (problem) {
+      throw new KeywardValidationError(path, 'jwt-claim-value', problem);
+    }
+    const glob = githubEnvironmentProblem(props.environment);
+    if (glob) {
+      throw new KeywardValidationError(path, 'github-ref', glob);
+    }
+  }
+}
+
+/** Every value that binds the identity must be known at synth: a Terraform reference or variable would skip the checks. */
+function checkLiteral(path: string, props: GitHubActionsWorkloadProps): void {
+  const values: Array<[string, Array<string | undefined>]> = [
+    ['repository', [props.repository]], ['ref', [props.ref]], ['environment', [props.environment]],
+    ['repositoryId', [props.repositoryId]], ['repositoryOwnerId', [props.repositoryOwnerId]],
+    ['jobWorkflowRef', [props.jobWorkflowRef]], ['anyRefReason', [props.anyRefReason]], ['boundAudiences', props.boundAudiences ?? []],
+    ...Object.entries(props.extraBoundClaims ?? {}).map(([k, v]): [string, Array<string | undefined>] => [`extraBoundClaims.${k}`, [v]]),
+  ];
+  for (const [what, list] of values) {
+    if (list.some((v) => v !== undefined && Token.isUnresolved(v))) {
+      throw new KeywardValidationError(path, 'binding-unresolved', unresolvedMessage(what));
+    }
   }
 }

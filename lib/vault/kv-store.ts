@@ -8,7 +8,7 @@ import { validateMountPath, validatePositiveSeconds, validateVaultPath } from '.
 import { VaultGrant } from './grant';
 import { VaultPolicyRule } from './policy-document';
 import { lifecycleFor } from './private/auth';
-import { claim } from './private/registry';
+import { checkNestedMount, claim } from './private/registry';
 import { IVaultWorkload } from './workload';
 
 /** A KV version 2 secrets engine that secret paths live in. */
@@ -110,6 +110,7 @@ class ImportedKvStore extends Construct implements IKvStore {
   constructor(scope: Construct, id: string, path: string, casRequired: boolean, mountRef?: string) {
     super(scope, id);
     failOnProblems(this, 'vault-name', validateMountPath(path));
+    checkNestedMount(this, 'mount', path);
     this.mountPath = path;
     this.mountRef = mountRef ?? path;
     this.casRequired = casRequired;
@@ -171,6 +172,7 @@ export class KvStore extends Construct implements IKvStore {
     this.mountPath = props.path ?? 'kv';
     failOnProblems(this, 'vault-name', validateMountPath(this.mountPath));
     claim(this, 'mount', this.mountPath, 'duplicate-path', 'mount path');
+    checkNestedMount(this, 'mount', this.mountPath);
     const maxVersions = props.maxVersions ?? 10;
     if (!Number.isInteger(maxVersions) || maxVersions < 1) {
       fail(this, 'kv-settings', `maxVersions must be a whole number >= 1, got ${maxVersions}`);

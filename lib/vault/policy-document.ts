@@ -1,3 +1,5 @@
+import { policyRuleProblem } from './private/policy';
+
 /**
  * One `path` block of a Vault policy.
  */
@@ -43,8 +45,9 @@ export class VaultPolicyDocument {
 
   /** Add a rule (merged with any rule already on the same path). */
   public addRule(rule: VaultPolicyRule): void {
-    if (rule.capabilities.length === 0) {
-      throw new Error(`policy rule for ${JSON.stringify(rule.path)} has no capabilities`);
+    const problem = policyRuleProblem(rule.path, rule.capabilities);
+    if (problem) {
+      throw new Error(`${problem} [keyward:policy-rule]`);
     }
     let caps = this.byPath.get(rule.path);
     if (!caps) {

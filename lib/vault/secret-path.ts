@@ -4,7 +4,7 @@ import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { fail, failOnProblems } from '../core/errors';
 import { GrantAction } from '../core/grant';
-import { validatePositiveSeconds, validateSecretName } from '../core/vault-names';
+import { validateMountPath, validatePositiveSeconds, validateSecretName } from '../core/vault-names';
 import { VaultGrant } from './grant';
 import { IKvStore } from './kv-store';
 import { VaultPolicyRule } from './policy-document';
@@ -109,6 +109,10 @@ export class SecretPath extends Construct implements ISecretPath {
     this.store = props.store;
     this.name = props.name;
     failOnProblems(this, 'vault-name', validateSecretName(this.name));
+    // The store may be any IKvStore: its mount path goes into policy paths, so it is checked like Keyward's own.
+    if (!Token.isUnresolved(this.store.mountPath)) {
+      failOnProblems(this, 'vault-name', validateMountPath(this.store.mountPath));
+    }
     claim(this, 'kv-secret', `${this.store.mountPath}/${this.name}`, 'duplicate-path', 'secret path');
 
     this.customMetadata = buildMetadata(this, props);

@@ -4,7 +4,7 @@ import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { fail, failOnProblems } from '../core/errors';
 import { validateMountPath } from '../core/vault-names';
 import { lifecycleFor } from './private/auth';
-import { claim, lookup } from './private/registry';
+import { checkNestedMount, claim, lookup } from './private/registry';
 
 /** Settings of a Transit secrets engine. */
 export interface TransitEngineProps {
@@ -54,6 +54,7 @@ export class TransitEngine extends Construct {
     this.path = props.path ?? 'transit';
     failOnProblems(this, 'vault-name', validateMountPath(this.path));
     claim(this, 'mount', this.path, 'duplicate-path', 'mount path');
+    checkNestedMount(this, 'mount', this.path);
     this.mount = new Mount(this, 'Mount', {
       path: this.path,
       type: 'transit',

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { fail, failOnProblems } from '../core/errors';
 import { GrantAction } from '../core/grant';
+import { visibleLength } from '../core/reason';
 import { validateSimpleName } from '../core/vault-names';
 import { VaultGrant } from './grant';
 import { VaultPolicyRule } from './policy-document';
@@ -20,7 +22,9 @@ export interface TransitKeyProps {
    */
   readonly engine?: TransitEngine;
   /**
-   * Key type.
+   * Key type, one Vault or OpenBao knows: `aes128-gcm96`, `aes256-gcm96`, `chacha20-poly1305`, `xchacha20-poly1305`,
+   * `rsa-2048`, `rsa-3072`, `rsa-4096` (these encrypt and decrypt), `ed25519`, `ecdsa-p256`, `ecdsa-p384`,
+   * `ecdsa-p521`, `hmac` (these only sign or MAC: encrypt/decrypt grants on them are errors).
    * @default "aes256-gcm96"
    */
   readonly type?: string;
@@ -44,6 +48,10 @@ export interface TransitKeyProps {
 }
 
 const DEFAULT_ROTATION = 90 * 24 * 3600;
+/** Key types that encrypt and decrypt. */
+const ENCRYPTION_TYPES = ['aes128-gcm96', 'aes256-gcm96', 'chacha20-poly1305', 'xchacha20-poly1305', 'rsa-2048', 'rsa-3072', 'rsa-4096'];
+/** Key types that only sign or MAC. */
+const SIGNING_TYPES = ['ed25519', 'ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'hmac'];
 
 /**
  * A Transit key (`vault_transit_secret_backend_key`): not exportable, no plaintext backup, deletion not allowed,
@@ -56,6 +64,8 @@ export class TransitKey extends Construct {
   public readonly name: string;
   /** The `vault_transit_secret_backend_key` resource. */
   public readonly key: TransitSecretBackendKey;
+  /** The key type. */
+  public readonly type: string;
 
   constructor(scope: Construct, id: string, props: TransitKeyProps) {
     super(scope, id);
@@ -63,13 +73,17 @@ export class TransitKey extends Construct {
     this.name = props.name;
     failOnProblems(this, 'vault-name', validateSimpleName('transit key name', this.name));
     claim(this, 'transit-key', `${this.engine.path}/${this.name}`, 'duplicate-path', 'transit key');
+    this.type = props.type ?? 'aes256-gcm96';
+    if (!Token.isUnresolved(this.type) && !ENCRYPTION_TYPES.includes(this.type) && !SIGNING_TYPES.includes(this.type)) {
+      fail(this, 'transit-key-type', `key type ${JSON.stringify(this.type)} is not one Vault knows; use one of ${[...ENCRYPTION_TYPES, ...SIGNING_TYPES].join(', ')}`);
+    }
 
     let rotate = props.autoRotatePeriodSeconds ?? DEFAULT_ROTATION;
     if (props.autoRotationDisabledReason !== undefined) {
       if (props.autoRotatePeriodSeconds !== undefined) {
         fail(this, 'transit-rotation', 'set autoRotatePeriodSeconds or autoRotationDisabledReason, not both');
       }
-      if (props.autoRotationDisabledReason.trim() === '') {
+      if (visibleLength(props.autoRotationDisabledReason) === 0) {
         fail(this, 'transit-rotation', 'autoRotationDisabledReason must say why rotation is off');
       }
       this.node.addMetadata('keyward:rotation-disabled', props.autoRotationDisabledReason);
@@ -81,7 +95,7 @@ export class TransitKey extends Construct {
     this.key = new TransitSecretBackendKey(this, 'Key', {
       backend: this.engine.mountRef,
       name: this.name,
-      type: props.type ?? 'aes256-gcm96',
+      type: this.type,
       autoRotatePeriod: rotate,
       deletionAllowed: false,
       exportable: false,
@@ -116,6 +130,9 @@ export class TransitKey extends Construct {
   }
 
   private rule(path: string): VaultPolicyRule {
+    if (SIGNING_TYPES.includes(this.type)) {
+      fail(this, 'transit-key-type', `a ${this.type} key only signs or computes MACs: an encrypt or decrypt grant on it could never be used`);
+    }
     return { path, capabilities: ['update'] };
   }
 }

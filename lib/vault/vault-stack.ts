@@ -19,9 +19,15 @@ export interface VaultStackProps {
 export class VaultStack extends TerraformStack {
   /** The Vault provider. */
   public readonly provider: VaultProvider;
+  /**
+   * The Vault namespace the stack works in. Policy and role names must be unique across the app's stacks that share
+   * a namespace (the default: one Vault).
+   */
+  public readonly vaultNamespace?: string;
 
   constructor(scope: Construct, id: string, props: VaultStackProps = {}) {
     super(scope, id);
+    this.vaultNamespace = props.namespace;
     this.provider = new VaultProvider(this, 'vault', { namespace: props.namespace });
     // data_json_wo is a write-only attribute: older Terraform would reject it.
     this.addOverride('terraform.required_version', '>= 1.11.0');

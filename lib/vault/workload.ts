@@ -1,10 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { Lazy, Token } from 'cdktf';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { failOnProblems } from '../core/errors';
-import { nameFromPath, validateCidr, validatePolicyName, validateSimpleName, validateTtl } from '../core/vault-names';
+import { fail, failOnProblems } from '../core/errors';
+import { uniqueNameFromPath, validateCidr, validatePolicyName, validateSimpleName, validateTtl } from '../core/vault-names';
 import { VaultPolicyDocument, VaultPolicyRule } from './policy-document';
-import { claim } from './private/registry';
+import { reasonProblem } from '../core/reason';
+import { policyRuleProblem } from './private/policy';
+import { claimInApp } from './private/registry';
 
 /**
  * A Vault workload: an identity that logs in to Vault (a JWT/OIDC, AppRole, Kubernetes or AWS-IAM role) and gets
@@ -22,12 +24,15 @@ export interface IVaultWorkload extends IConstruct {
 /** Settings shared by every workload. */
 export interface VaultWorkloadProps {
   /**
-   * Name of the workload's `vault_policy`. Must be unique in the stack (and in Vault).
-   * @default - derived from the construct path, e.g. `vault-app-deploy`
+   * Name of the workload's `vault_policy`. Must be unique in Vault: across every stack of the app in the same Vault
+   * namespace (`duplicate-path`), since a second policy of one name rewrites the first.
+   * @default - derived from the construct path, path segments joined by `--`, e.g. `payments-vault--deploy` (a short
+   *            hash of the path is appended when an id holds other characters than letters, digits, `_` and single `-`)
    */
   readonly policyName?: string;
   /**
-   * Name of the auth role the workload logs in with. Must be unique in its auth backend.
+   * Name of the auth role the workload logs in with. Must be unique in its auth backend path, across the app's stacks
+   * in the same Vault namespace.
    * @default - the same as the policy name
    */
   readonly roleName?: string;
@@ -46,6 +51,13 @@ export interface VaultWorkloadProps {
    * @default - tokens may be used from any address
    */
   readonly tokenBoundCidrs?: string[];
+  /**
+   * Also attach Vault's built-in `default` policy to the workload's tokens, and say why (at least 20 visible
+   * characters; kept in the construct metadata). The `default` policy grants cubbyhole, `sys/tools/hash`, response
+   * wrapping, token self-lookup and whatever an operator later adds to it: a grant nobody declared here.
+   * @default - tokens carry only the workload's own policy (`token_no_default_policy = true`)
+   */
+  readonly defaultPolicyReason?: string;
 }
 
 /** Default token lifetime: 15 minutes. */
@@ -69,17 +81,24 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
   /** Token max lifetime in seconds. */
   public readonly tokenMaxTtlSeconds: number;
 
+  /**
+   * Whether the workload's tokens also carry Vault's `default` policy (only with `defaultPolicyReason`).
+   */
+  public readonly attachesDefaultPolicy: boolean;
+
   /** @internal the token fields every auth role takes, in provider (camelCase) form. */
-  protected readonly _tokenConfig: { tokenTtl: number; tokenMaxTtl: number; tokenPolicies: string[]; tokenBoundCidrs?: string[] };
+  protected readonly _tokenConfig: {
+    tokenTtl: number; tokenMaxTtl: number; tokenPolicies: string[]; tokenBoundCidrs?: string[]; tokenNoDefaultPolicy: boolean;
+  };
 
   protected constructor(scope: Construct, id: string, props: VaultWorkloadProps) {
     super(scope, id);
-    this.policyName = props.policyName ?? nameFromPath(this.node.path);
+    this.policyName = props.policyName ?? uniqueNameFromPath(this.node.path);
     this.roleName = props.roleName ?? this.policyName;
     failOnProblems(this, 'vault-name', validatePolicyName(this.policyName));
     failOnProblems(this, 'vault-name', validateSimpleName('role name', this.roleName));
     // Vault lowercases policy names: "Api" and "api" are one policy.
-    claim(this, 'policy', this.policyName.toLowerCase(), 'duplicate-path', 'policy name');
+    claimInApp(this, 'policy', this.policyName.toLowerCase(), 'duplicate-path', 'policy name');
 
     this.tokenTtlSeconds = props.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL;
     this.tokenMaxTtlSeconds = props.tokenMaxTtlSeconds ?? DEFAULT_TOKEN_MAX_TTL;
@@ -88,6 +107,15 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
     if (cidrs) {
       failOnProblems(this, 'cidr', cidrs.filter((c) => !Token.isUnresolved(c)).flatMap(validateCidr));
     }
+
+    if (props.defaultPolicyReason !== undefined) {
+      const problem = reasonProblem('defaultPolicyReason', props.defaultPolicyReason, 'why the tokens need Vault\'s "default" policy');
+      if (problem) {
+        fail(this, 'default-policy', problem);
+      }
+      this.node.addMetadata('keyward:default-policy', props.defaultPolicyReason.trim());
+    }
+    this.attachesDefaultPolicy = props.defaultPolicyReason !== undefined;
 
     this.policyDocument = new VaultPolicyDocument();
     const doc = this.policyDocument;
@@ -103,6 +131,8 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
       // A reference, not the literal name: the role is then created after its policy.
       tokenPolicies: [this.policy.name],
       tokenBoundCidrs: cidrs,
+      // Without this every token also carries Vault's "default" policy: grants nobody declared here.
+      tokenNoDefaultPolicy: !this.attachesDefaultPolicy,
     };
   }
 
@@ -111,10 +141,14 @@ export abstract class VaultWorkload extends Construct implements IVaultWorkload 
    * Vault role, the last apply silently replacing the other's bindings and policy.
    */
   protected _claimRoleName(backendPath: string): void {
-    claim(this, `role:${backendPath}`, this.roleName.toLowerCase(), 'duplicate-path', `role name in auth/${backendPath}`);
+    claimInApp(this, `role:${backendPath}`, this.roleName.toLowerCase(), 'duplicate-path', `role name in auth/${backendPath}`);
   }
 
   public addToPolicy(rule: VaultPolicyRule): void {
+    const problem = policyRuleProblem(rule.path, rule.capabilities);
+    if (problem) {
+      fail(this, 'policy-rule', problem);
+    }
     this.policyDocument.addRule(rule);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The Vault example (cdktf.out/stacks/payments-vault/cdk.tf.json, exactly as `npm run synth` wrote it) applied with
  * real Terraform and terraform-provider-vault to a real OpenBao dev server on loopback, then used by each workload
- * through the Vault HTTP API. The only changes, in Terraform's override.tf.json: local state in the scratch dir, the
+ * through the Vault HTTP API, and attacked with tokens that must not log in. The only changes, in Terraform's override.tf.json: local state in the scratch dir, the
  * provider version setup-engines.sh could build, and the JWT backend trusting a key generated here instead of GitHub's
  * issuer (same bound_issuer, so tokens carry GitHub's `iss`).
  */
@@ -22,6 +22,10 @@ const API_KEY = 'stripe/api-key';
 const TRANSIT_KEY = 'payments-pii';
 const REPO = 'acme/payments';
 const AUDIENCE = 'https://github.com/acme';
+// Role and policy names: the example's construct paths (a workload's role is named after its policy).
+const DEPLOY_ROLE = 'payments-vault--deploy';
+const BATCH_ROLE = 'payments-vault--settlementbatch';
+const API_ROLE = 'payments-vault--api';
 
 let eng: Engines;
 let vault: DevVault;
@@ -83,29 +87,42 @@ function outcome(r: VaultResponse): Outcome {
   throw new Error(`unexpected status ${r.status}: ${JSON.stringify(r.body)}`);
 }
 
+/**
+ * The policies a successful login's token carries: exactly the workload's own, without Vault's `default`
+ * (token_no_default_policy). Returns a problem, or '' when they are exactly `[policy]`.
+ */
+function policyProblem(r: VaultResponse, policy: string): string {
+  const got = { policies: r.body?.auth?.policies, token_policies: r.body?.auth?.token_policies };
+  const ok = JSON.stringify(got) === JSON.stringify({ policies: [policy], token_policies: [policy] });
+  return ok ? '' : `token policies ${JSON.stringify(got)}, expected exactly ["${policy}"]`;
+}
+
 async function deployClient(): Promise<VaultClient> {
   const { client, response } = await new VaultClient(vault.addr).login('jwt', {
-    role: 'payments-vault-deploy',
+    role: DEPLOY_ROLE,
     jwt: issuer.githubToken({ repository: REPO, ref: 'refs/heads/main', environment: 'production', audience: AUDIENCE }),
   });
   if (!client) throw new Error(`deploy login failed: ${JSON.stringify(response.body)}`);
+  expect(policyProblem(response, DEPLOY_ROLE)).toBe('');
   return client;
 }
 
 async function batchClient(): Promise<VaultClient> {
-  const roleId = (await vault.root.ok('GET', 'auth/approle/role/payments-vault-settlementbatch/role-id')).body.data.role_id;
-  const secretId = (await vault.root.ok('POST', 'auth/approle/role/payments-vault-settlementbatch/secret-id')).body.data.secret_id;
+  const roleId = (await vault.root.ok('GET', `auth/approle/role/${BATCH_ROLE}/role-id`)).body.data.role_id;
+  const secretId = (await vault.root.ok('POST', `auth/approle/role/${BATCH_ROLE}/secret-id`)).body.data.secret_id;
   const { client, response } = await new VaultClient(vault.addr).login('approle', { role_id: roleId, secret_id: secretId });
   if (!client) throw new Error(`approle login failed: ${JSON.stringify(response.body)}`);
+  expect(policyProblem(response, BATCH_ROLE)).toBe('');
   return client;
 }
 
 async function apiClient(): Promise<VaultClient> {
   const { client, response } = await new VaultClient(vault.addr).login('kubernetes', {
-    role: 'payments-vault-api',
+    role: API_ROLE,
     jwt: k8s.token('payments', 'payments-api', 'vault'),
   });
   if (!client) throw new Error(`kubernetes login failed: ${JSON.stringify(response.body)}`);
+  expect(policyProblem(response, API_ROLE)).toBe('');
   return client;
 }
 
@@ -164,6 +181,11 @@ test('each workload reads, writes and uses Transit exactly as granted', async ()
     cells.push(['encrypt', `transit/encrypt/${TRANSIT_KEY}`, () => c.request('POST', `transit/encrypt/${TRANSIT_KEY}`, { plaintext })]);
     cells.push(['decrypt', `transit/decrypt/${TRANSIT_KEY}`, () => c.request('POST', `transit/decrypt/${TRANSIT_KEY}`, { ciphertext })]);
     cells.push(['read', 'sys/policies/acl', () => c.request('LIST', 'sys/policies/acl')]);
+    // What Vault's "default" policy would have granted: the tokens carry only their own policy.
+    cells.push(['read', 'auth/token/lookup-self', () => c.request('GET', 'auth/token/lookup-self')]);
+    cells.push(['write', 'cubbyhole/probe', () => c.request('POST', 'cubbyhole/probe', { v: 'x' })]);
+    cells.push(['write', 'sys/wrapping/wrap', () => c.request('POST', 'sys/wrapping/wrap', { v: 'x' })]);
+    cells.push(['write', 'sys/tools/hash', () => c.request('POST', 'sys/tools/hash', { input: 'eA==' })]);
     for (const [action, target, call] of cells) {
       let r = await call();
       // A granted read of a path with no value yet is a 404, not a 403: only "other/unrelated" can be empty here.
@@ -178,58 +200,81 @@ test('each workload reads, writes and uses Transit exactly as granted', async ()
   expect(matrix.all.filter((c) => c.observed === 'allowed').length).toBe(Object.values(expected).flat().length);
 });
 
-test('only the declared identities can log in', async () => {
+test('only the declared identities can log in; attack tokens cannot', async () => {
   const anon = new VaultClient(vault.addr);
   const other = new TestIssuer(GITHUB_ISSUER);
+  const gh = (repository: string, rest: { ref?: string; environment?: string; audience?: string; extra?: { [k: string]: unknown } } = {}) =>
+    issuer.githubToken({ repository, environment: 'production', audience: AUDIENCE, ...rest });
+  // The deploy role binds repository acme/payments, ref refs/heads/main, environment production, audience https://github.com/acme.
   const jwtCases: Array<[string, string, boolean]> = [
-    ['repo acme/payments, main, production', issuer.githubToken({ repository: REPO, environment: 'production', audience: AUDIENCE }), true],
-    ['another repository', issuer.githubToken({ repository: 'acme/evil', environment: 'production', audience: AUDIENCE }), false],
-    ['a feature branch', issuer.githubToken({ repository: REPO, ref: 'refs/heads/feature', environment: 'production', audience: AUDIENCE }), false],
-    ['environment staging', issuer.githubToken({ repository: REPO, environment: 'staging', audience: AUDIENCE }), false],
-    ['no environment', issuer.githubToken({ repository: REPO, audience: AUDIENCE }), false],
-    ['another audience', issuer.githubToken({ repository: REPO, environment: 'production', audience: 'sts.amazonaws.com' }), false],
+    ['repo acme/payments, main, production', gh(REPO), true],
+    ['another repository of the owner', gh('acme/evil'), false],
+    ['another owner, same name and audience', gh('mallory/payments'), false],
+    ['another owner asking for the owner\'s audience', gh('mallory/anything', { audience: AUDIENCE }), false],
+    ['look-alike owner prefix', gh('acme-evil/payments'), false],
+    ['a repository named with the comma injection', gh('acme/payments,*a*'), false],
+    ['a feature branch', gh(REPO, { ref: 'refs/heads/feature' }), false],
+    ['a tag named main', gh(REPO, { ref: 'refs/tags/main' }), false],
+    ['a branch main2 (prefix of the bound ref)', gh(REPO, { ref: 'refs/heads/main2' }), false],
+    ['a pull-request workflow', gh(REPO, { ref: 'refs/pull/7/merge', environment: undefined, extra: { event_name: 'pull_request', sub: `repo:${REPO}:pull_request` } }), false],
+    ['environment staging', gh(REPO, { environment: 'staging' }), false],
+    ['environment production-2', gh(REPO, { environment: 'production-2' }), false],
+    ['no environment', gh(REPO, { environment: undefined }), false],
+    ['another audience', gh(REPO, { audience: 'sts.amazonaws.com' }), false],
+    ['the owner\'s audience of another owner', gh(REPO, { audience: 'https://github.com/mallory' }), false],
     ['signed by another key', other.githubToken({ repository: REPO, environment: 'production', audience: AUDIENCE }), false],
   ];
   for (const [label, jwt, want] of jwtCases) {
-    const { response } = await anon.login('jwt', { role: 'payments-vault-deploy', jwt });
+    const { response } = await anon.login('jwt', { role: DEPLOY_ROLE, jwt });
+    const policies = response.status === 200 ? policyProblem(response, DEPLOY_ROLE) : '';
     logins.record({
-      workload: `JWT: ${label}`, action: 'login', target: 'auth/jwt role payments-vault-deploy',
-      expected: want ? 'allowed' : 'denied', observed: response.status === 200 ? 'allowed' : 'denied',
-      evidence: `HTTP ${response.status} ${response.status === 200 ? '' : JSON.stringify(response.body?.errors ?? '')}`.trim(),
+      workload: `JWT: ${label}`, action: 'login', target: `auth/jwt role ${DEPLOY_ROLE}`,
+      expected: want ? 'allowed' : 'denied', observed: response.status === 200 && !policies ? 'allowed' : 'denied',
+      evidence: `HTTP ${response.status} ${response.status === 200 ? policies || `policies ${JSON.stringify(response.body.auth.policies)}` : JSON.stringify(response.body?.errors ?? '')}`.trim(),
     });
   }
+  // The api role binds service account payments-api in namespace payments, audience "vault".
   const k8sCases: Array<[string, string, boolean]> = [
     ['payments/payments-api', k8s.token('payments', 'payments-api', 'vault'), true],
     ['payments/other-sa', k8s.token('payments', 'other-sa', 'vault'), false],
     ['default/payments-api', k8s.token('default', 'payments-api', 'vault'), false],
+    ['payments-2/payments-api', k8s.token('payments-2', 'payments-api', 'vault'), false],
     ['wrong audience', k8s.token('payments', 'payments-api', 'other'), false],
+    ['default audience (the API server\'s)', k8s.token('payments', 'payments-api', 'https://kubernetes.default.svc.cluster.local'), false],
+    ['empty audience', k8s.token('payments', 'payments-api', ''), false],
+    ['no audience', k8s.token('payments', 'payments-api', null), false],
   ];
   for (const [label, jwt, want] of k8sCases) {
-    const { response } = await anon.login('kubernetes', { role: 'payments-vault-api', jwt });
+    const { response } = await anon.login('kubernetes', { role: API_ROLE, jwt });
+    const policies = response.status === 200 ? policyProblem(response, API_ROLE) : '';
     logins.record({
-      workload: `Kubernetes SA ${label}`, action: 'login', target: 'auth/kubernetes role payments-vault-api',
-      expected: want ? 'allowed' : 'denied', observed: response.status === 200 ? 'allowed' : 'denied', evidence: `HTTP ${response.status}`,
+      workload: `Kubernetes SA ${label}`, action: 'login', target: `auth/kubernetes role ${API_ROLE}`,
+      expected: want ? 'allowed' : 'denied', observed: response.status === 200 && !policies ? 'allowed' : 'denied',
+      evidence: `HTTP ${response.status} ${policies || JSON.stringify(response.body?.errors ?? '')}`.trim(),
     });
   }
   // AppRole: a secret_id is single-use (secret_id_num_uses = 1); a made-up one never works.
-  const roleId = (await vault.root.ok('GET', 'auth/approle/role/payments-vault-settlementbatch/role-id')).body.data.role_id;
-  const secretId = (await vault.root.ok('POST', 'auth/approle/role/payments-vault-settlementbatch/secret-id')).body.data.secret_id;
+  const roleId = (await vault.root.ok('GET', `auth/approle/role/${BATCH_ROLE}/role-id`)).body.data.role_id;
+  const secretId = (await vault.root.ok('POST', `auth/approle/role/${BATCH_ROLE}/secret-id`)).body.data.secret_id;
   const appRoleCases: Array<[string, string, boolean]> = [
     ['fresh secret_id', secretId, true],
-    ['same secret_id again', secretId, false],
+    ['same secret_id again (reused)', secretId, false],
     ['made-up secret_id', 'f0f0f0f0-0000-4000-8000-000000000000', false],
   ];
   for (const [label, sid, want] of appRoleCases) {
     const { response } = await anon.login('approle', { role_id: roleId, secret_id: sid });
+    const policies = response.status === 200 ? policyProblem(response, BATCH_ROLE) : '';
     logins.record({
-      workload: `AppRole: ${label}`, action: 'login', target: 'auth/approle role payments-vault-settlementbatch',
-      expected: want ? 'allowed' : 'denied', observed: response.status === 200 ? 'allowed' : 'denied', evidence: `HTTP ${response.status}`,
+      workload: `AppRole: ${label}`, action: 'login', target: `auth/approle role ${BATCH_ROLE}`,
+      expected: want ? 'allowed' : 'denied', observed: response.status === 200 && !policies ? 'allowed' : 'denied',
+      evidence: `HTTP ${response.status} ${policies || JSON.stringify(response.body?.errors ?? '')}`.trim(),
     });
   }
   // Issued tokens are short-lived, as declared (15 minutes).
-  const { response } = await anon.login('jwt', { role: 'payments-vault-deploy', jwt: jwtCases[0][1] });
+  const { response } = await anon.login('jwt', { role: DEPLOY_ROLE, jwt: jwtCases[0][1] });
   expect(response.body.auth.lease_duration).toBe(900);
   expect(logins.mismatches()).toEqual([]);
+  expect(logins.all.filter((c) => c.expected === 'allowed').length).toBe(3);
 });
 
 test('a new value with a bumped version updates the secret in place; the old and new values stay out of state', async () => {

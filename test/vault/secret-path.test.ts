@@ -74,7 +74,7 @@ describe('SecretPath', () => {
     expect(g.policyText).toBe('path "kv/data/app/a" {\n  capabilities = ["read"]\n}\n\npath "kv/metadata/app/a" {\n  capabilities = ["read"]\n}\n');
     expect(b.grantWrite(job).policyText).toBe('path "kv/data/app/b" {\n  capabilities = ["create", "update"]\n}\n');
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Policy, {
-      name: 'stack-job',
+      name: 'stack--job',
       policy:
         'path "kv/data/app/a" {\n  capabilities = ["read"]\n}\n\n' +
         'path "kv/data/app/b" {\n  capabilities = ["create", "update"]\n}\n\n' +

@@ -1,4 +1,4 @@
-import { nameFromPath, validateCidr, validateMountPath, validateSecretName, validateSimpleName, validateTtl } from '../../lib/core/vault-names';
+import { nameFromPath, uniqueNameFromPath, validateCidr, validateMountPath, validatePolicyName, validateSecretName, validateSimpleName, validateTtl } from '../../lib/core/vault-names';
 
 describe('vault names', () => {
   test.each(['kv', 'secret/payments', 'team_a-1.b'])('accepts mount path %s', (p) => {
@@ -53,5 +53,17 @@ describe('vault names', () => {
     expect(nameFromPath('vault-app/Deploy')).toBe('vault-app-deploy');
     expect(nameFromPath('A B/C__d')).toBe('a-b-c__d');
     expect(nameFromPath('///')).toBe('keyward');
+  });
+
+  test('default workload names differ for different paths (segments joined by "--", else a hash appended)', () => {
+    expect(uniqueNameFromPath('payments-vault/Deploy')).toBe('payments-vault--deploy');
+    // The reviewer's collision: both were "payments-api-reader".
+    expect(uniqueNameFromPath('payments/Api-Reader')).toBe('payments--api-reader');
+    expect(uniqueNameFromPath('payments-api/Reader')).toBe('payments-api--reader');
+    // Ids with other characters get a hash of the whole path: "a--b/c" and "a/b--c" would both join to "a--b--c".
+    const odd = [uniqueNameFromPath('a--b/c'), uniqueNameFromPath('a/b--c'), uniqueNameFromPath('a/b.c'), uniqueNameFromPath('a/b-c')];
+    expect(odd[0]).toMatch(/^a-b-c-[0-9a-f]{8}$/);
+    expect(new Set(odd).size).toBe(4);
+    expect(validatePolicyName(odd[0])).toEqual([]);
   });
 });

@@ -2,12 +2,13 @@ import { IConstruct } from 'constructs';
 import { TerraformStack, Token } from 'cdktf';
 import { fail, failOnProblems } from '../../core/errors';
 import { validateVaultPath } from '../../core/vault-names';
-import { claim, lookup } from './registry';
+import { checkNestedMount, claim, lookup } from './registry';
 
 /** Validate an auth backend path and claim it in the stack (auth paths are their own namespace in Vault). */
 export function claimAuthPath(owner: IConstruct, path: string): void {
   failOnProblems(owner, 'vault-name', validateVaultPath('auth backend path', path));
   claim(owner, 'auth', path, 'duplicate-path', 'auth backend path');
+  checkNestedMount(owner, 'auth', path);
 }
 
 /**

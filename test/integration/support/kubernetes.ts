@@ -16,12 +16,22 @@ export interface FakeKubernetesApi {
   readonly url: string;
   /** A throwaway self-signed CA: Vault requires kubernetes_ca_cert once it stops looking for an in-cluster one. */
   readonly caCertPem: string;
-  /** Service-account token, shaped like a projected token from the API server. */
-  token(namespace: string, serviceAccount: string, audience: string): string;
+  /**
+   * Service-account token, shaped like a projected token from the API server. `audience` null leaves `aud` out (a
+   * token minted for no audience).
+   */
+  token(namespace: string, serviceAccount: string, audience: string | null): string;
+  /** TokenReview requests answered, and how many were refused for a missing or wrong reviewer JWT. */
+  readonly reviews: { answered: number; unauthorized: number };
   stop(): Promise<void>;
 }
 
-export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
+/**
+ * @param reviewerJwt when set, TokenReview requests must carry `Authorization: Bearer <reviewerJwt>` (as a real API
+ * server requires a reviewer allowed to create TokenReviews); others get 401.
+ */
+export async function startFakeKubernetesApi(reviewerJwt?: string): Promise<FakeKubernetesApi> {
+  const reviews = { answered: 0, unauthorized: 0 };
   const issuer = new TestIssuer('https://kubernetes.default.svc.cluster.local');
   const publicKey = createPublicKey(issuer.publicKeyPem);
   const verify = (jwt: string): { [k: string]: any } | undefined => {  
@@ -38,10 +48,16 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
         res.writeHead(404).end();
         return;
       }
+      if (reviewerJwt !== undefined && req.headers.authorization !== `Bearer ${reviewerJwt}`) {
+        reviews.unauthorized++;
+        res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 401, reason: 'Unauthorized' }));
+        return;
+      }
+      reviews.answered++;
       const review = JSON.parse(body);
       const claims = verify(review.spec?.token ?? '');
       const wanted: string[] = review.spec?.audiences ?? [];
-      const aud: string[] = claims ? [].concat(claims.aud) : [];
+      const aud: string[] = claims && claims.aud !== undefined ? [].concat(claims.aud) : [];
       const audiences = wanted.filter((a) => aud.includes(a));
       const k = claims?.['kubernetes.io'];
       const authenticated = !!claims && (wanted.length === 0 || audiences.length > 0);
@@ -70,12 +86,13 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   return {
     url: `http://127.0.0.1:${port}`,
     caCertPem,
+    reviews,
     token: (namespace, serviceAccount, audience) => {
       const now = Math.floor(Date.now() / 1000);
       const uid = `uid-${namespace}-${serviceAccount}`;
       return issuer.sign({
         iss: issuer.issuer,
-        aud: [audience],
+        ...(audience === null ? {} : { aud: [audience] }),
         sub: `system:serviceaccount:${namespace}:${serviceAccount}`,
         iat: now - 5,
         nbf: now - 5,
