@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret, SecretContent, SecretRotation, SecretsKey, SecretValueSource } from '../../lib/aws';
 import { SopsFileFormat } from '../../lib/core';
-import { ACCOUNT, expectKeywardError, newStack } from './util';
+import { ACCOUNT, expectKeywardError, expectKeywardErrorAtSynth, newStack, newTagStack } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handler = require('../../lib/aws/sops-handler/index.js');
@@ -68,12 +68,12 @@ describe('SecretContent.fromSopsFile', () => {
       .toEqual(files.map(([f]) => fs.readFileSync(f, 'utf8')).sort());
   });
 
-  test('one writer per stack; its role may write those secrets (access tag), decrypt with the file\'s key only and read those objects only', () => {
+  test('one writer per stack; its role may write exactly those secrets, decrypt with the file\'s key only and read those objects only', () => {
     const app = new App();
     const stack = newStack('Svc', app);
     const a = new Secret(stack, 'A', { content: SecretContent.fromSopsFile(API, { field: 'PAYMENT_API_KEY' }), rotation: NO_ROTATION });
-    new Secret(stack, 'B', { content: SecretContent.fromSopsFile(path.join(FIXTURES, 'db.enc.json')), rotation: NO_ROTATION });
-    new Secret(stack, 'Other', { rotation: NO_ROTATION });
+    const b = new Secret(stack, 'B', { content: SecretContent.fromSopsFile(path.join(FIXTURES, 'db.enc.json')), rotation: NO_ROTATION });
+    const other = new Secret(stack, 'Other', { rotation: NO_ROTATION });
     const t = Template.fromStack(stack);
     t.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler' }, 1);
     t.resourceCountIs('Custom::KeywardSopsSecret', 2);
@@ -85,12 +85,12 @@ describe('SecretContent.fromSopsFile', () => {
     expect(decrypt).toEqual({ Sid: 'KeywardKeyDecrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsArnsOf(API)[0] });
     const write = statements.find(s => s.Sid === 'KeywardWrite');
     expect(write.Action).toEqual(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']);
-    // Only the two SOPS secrets carry the writer's access tag.
-    const tagKey = Object.keys(write.Condition.StringEquals)[0].replace('secretsmanager:ResourceTag/', '');
-    const tagged = Object.entries<any>(json.Resources)
-      .filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Tags.some((tag: any) => tag.Key === tagKey))
-      .map(([id]) => id);
-    expect(tagged.sort()).toEqual([a.resource.logicalId, json.Resources && Object.keys(json.Resources).find(id => id.startsWith('B'))].map(x => stack.resolve(x)).sort());
+    // Exact mode (the default): the write statement names the two SOPS secrets and nothing else.
+    const named = [].concat(write.Resource).map(r => JSON.stringify(r));
+    const ref = (s: Secret) => JSON.stringify({ Ref: stack.resolve(s.resource.logicalId) });
+    expect(named.sort()).toEqual([ref(a), ref(b)].sort());
+    expect(named).not.toContain(ref(other));
+    expect(write.Condition).toBeUndefined();
     const gets = statements.filter(s => s.Action === 's3:GetObject');
     expect(gets).toHaveLength(1);
     expect(gets[0].Resource).toHaveLength(2);
@@ -99,11 +99,11 @@ describe('SecretContent.fromSopsFile', () => {
       .toEqual(['KeywardKeyDecrypt', 'KeywardSecretsKeys', 'KeywardWrite', 'logs:CreateLogStream,logs:PutLogEvents', 's3:GetObject'].sort());
   });
 
-  test('read policies hold 40 distinct files each; past 8 of them (IAM\'s 10 managed policies per role) is an error', () => {
+  test('in tag mode, read policies hold 40 distinct files each; past 8 of them (IAM\'s 10 managed policies per role) is an error', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-sops-many-'));
     const text = fs.readFileSync(API, 'utf8');
     const inNewStack = () => {
-      const stack = newStack('Svc', new App());
+      const stack = newTagStack('Svc');
       const add = (i: number) => {
         // A comment line makes each copy a distinct asset; synthesis reads only names and metadata.
         const file = path.join(dir, `f${i}.enc.env`);
@@ -121,6 +121,14 @@ describe('SecretContent.fromSopsFile', () => {
     const { add } = inNewStack();
     for (let i = 0; i < 320; i++) add(i);
     expectKeywardError(() => add(320), 'Svc/S320', 'sops-file-limit', /at most 320 distinct files/);
+  });
+
+  test('in exact mode, more SOPS secrets than the writer\'s policy can name fail at synth (policy size)', () => {
+    const stack = newStack('Svc', new App());
+    for (let i = 0; i < 42; i++) {
+      new Secret(stack, `S${i}`, { secretName: `svc/sops-${i}`, content: SecretContent.fromSopsFile(API, { field: 'PAYMENT_API_KEY' }), rotation: NO_ROTATION });
+    }
+    expectKeywardErrorAtSynth(() => Template.fromStack(stack), 'Svc/KeywardSopsSecretWriter/Role/KeywardPolicy', 'policy-size', /names 42 secrets/);
   });
 
   test('a given decryption key is used when it is one of the file\'s keys', () => {

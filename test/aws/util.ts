@@ -26,6 +26,14 @@ export function expectKeywardError(fn: () => unknown, path: string, rule: string
   }
 }
 
+/** Expect synthesis to fail with a violation naming `path` and `rule`. */
+export function expectKeywardErrorAtSynth(fn: () => unknown, path: string, rule: string, contains?: RegExp): void {
+  expect(fn).toThrow(new RegExp(`${path.replace(/\//g, '\\/')}: [^\\n]*\\[keyward:${rule}\\]`));
+  if (contains) {
+    expect(fn).toThrow(contains);
+  }
+}
+
 /** Statements of the only resource of a type with a given logical-id prefix. */
 export function policyStatements(template: { [k: string]: any }, type: string): any[] {
   const resources = Object.values(template.Resources ?? {}).filter((r: any) => r.Type === type) as any[];

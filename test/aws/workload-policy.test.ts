@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GrantMode, Secret, SecretGroup, SecretRotation, SecretsKey, WorkloadPolicy } from '../../lib/aws';
 import { policyBytes, resolveIntrinsics } from '../../bench/measure';
-import { expectKeywardError, newStack, newTagStack } from './util';
+import { expectKeywardError, expectKeywardErrorAtSynth, newStack, newTagStack } from './util';
 
 const TAG_MODE = { context: { '@keyward/grants:mode': 'tag' } };
 
@@ -38,14 +38,6 @@ function workloadPolicies(n: number): { policies: any[]; resources: { [id: strin
 function policyDocument(stack: Stack): any {
   const t = Template.fromStack(stack).toJSON();
   return (Object.values(t.Resources).find((x: any) => x.Type === 'AWS::IAM::ManagedPolicy') as any).Properties.PolicyDocument;
-}
-
-/** Expect synthesis to fail with a violation naming `path` and `rule`. */
-function expectKeywardErrorAtSynth(fn: () => unknown, path: string, rule: string, contains?: RegExp): void {
-  expect(fn).toThrow(new RegExp(`${path.replace(/\//g, '\\/')}: [^\\n]*\\[keyward:${rule}\\]`));
-  if (contains) {
-    expect(fn).toThrow(contains);
-  }
 }
 
 /** Key policy bytes with n grantee roles each reading the same secret. */
