@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { secretLikeFieldProblems } from '../core/aws-names';
 import { detectSecret, maskSecret } from '../core/detect';
 import { fail, failOnProblems } from '../core/errors';
+import { visibleLength } from '../core/reason';
 import { assertNoPlaintext } from './private/plaintext';
 import type { Secret } from './secret';
 import type { SopsFileOptions } from './sops-file-options';
@@ -149,8 +150,8 @@ export class SecretContent {
       return { secretString: this.reference.unsafeUnwrap() };
     }
     if (this.howToSet !== undefined) {
-      if (this.howToSet.trim().length < 10) {
-        fail(scope, 'declared-only', 'a declared-only secret needs a sentence saying who sets the value and how (at least 10 characters)');
+      if (visibleLength(this.howToSet) < 10) {
+        fail(scope, 'declared-only', 'a declared-only secret needs a sentence saying who sets the value and how (at least 10 visible characters)');
       }
       assertNoPlaintext(scope, 'the declared-only note', this.howToSet);
       return { generateSecretString: this.generate(), note: `Value set out of band: ${this.howToSet}` };

@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
+import { MIN_REASON, visibleLength } from '../core/reason';
 import { GrantMode, KeywardGrant } from './grant';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
@@ -227,7 +228,9 @@ export class Secret extends SecretBase {
     this.encryptionKey = this.key;
     const content = props.content ?? SecretContent.generated();
     const bound = content._bind(this);
-    const description = [props.description, bound.note].filter(d => d !== undefined).join(' ') || undefined;
+    // Before Keyward's note is appended, the user's description ends in a sentence stop.
+    const own = bound.note !== undefined ? props.description?.replace(/([^.!?])\s*$/, '$1.') : props.description;
+    const description = [own, bound.note].filter(d => d !== undefined).join(' ') || undefined;
 
     this.resource = new secretsmanager.CfnSecret(this, 'Resource', {
       name: props.secretName,
@@ -306,8 +309,8 @@ export class Secret extends SecretBase {
     switch (rotation.kind) {
       case SecretRotationKind.NONE: {
         const reason = (rotation.reason ?? '').trim();
-        if (reason.length < 20) {
-          fail(this, 'rotation-reason', 'SecretRotation.none needs a written reason (at least 20 characters) saying why this secret cannot rotate');
+        if (visibleLength(reason) < MIN_REASON) {
+          fail(this, 'rotation-reason', `SecretRotation.none needs a written reason (at least ${MIN_REASON} visible characters; whitespace and invisible characters do not count) saying why this secret cannot rotate`);
         }
         assertNoPlaintext(this, 'the rotation reason', reason);
         acknowledgeWithoutTrace(this,

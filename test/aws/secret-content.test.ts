@@ -110,8 +110,16 @@ describe('SecretContent', () => {
       expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.generatedJson({ user: 'a' }, 'user') }), 'Svc/S', 'generated-field');
       expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.generatedJson({ user: 'a' }, '') }), 'Svc/S', 'generated-field');
     });
+    test('a description of its own and the declared-only note read as two sentences', () => {
+      const stack = newStack();
+      new Secret(stack, 'S', { description: 'Key of the warehouse', content: SecretContent.declaredOnly('set by the data team in the console'), rotation: SecretRotation.none('the warehouse has no API to rotate this key') });
+      Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+        Description: 'Key of the warehouse. Value set out of band: set by the data team in the console',
+      });
+    });
     test('declared only without a real note', () => {
       expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.declaredOnly('tbd') }), 'Svc/S', 'declared-only');
+      expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.declaredOnly('\u200b'.repeat(12) + 'tbd') }), 'Svc/S', 'declared-only');
     });
     test('generated length out of range', () => {
       expectKeywardError(() => new Secret(newStack(), 'S', { content: SecretContent.generated({ length: 0 }) }), 'Svc/S', 'generated-length');

@@ -76,6 +76,9 @@ describe('SecretRotation', () => {
     test('none without a reason', () => {
       expectKeywardError(() => new Secret(newStack(), 'S', { rotation: SecretRotation.none('') }), 'Svc/S', 'rotation-reason');
       expectKeywardError(() => new Secret(newStack(), 'S', { rotation: SecretRotation.none('n/a') }), 'Svc/S', 'rotation-reason');
+      // Only visible characters count: 20 zero-width spaces or a padded short word are no reason.
+      expectKeywardError(() => new Secret(newStack(), 'S', { rotation: SecretRotation.none('\u200b'.repeat(25)) }), 'Svc/S', 'rotation-reason');
+      expectKeywardError(() => new Secret(newStack(), 'S', { rotation: SecretRotation.none('n/a\u00a0\u2003\u200b'.repeat(6)) }), 'Svc/S', 'rotation-reason');
     });
     test('rotation period out of range', () => {
       const stack = newStack();
