@@ -16,7 +16,7 @@ export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
    * Git ref the job must run on, e.g. `refs/heads/main` (globs allowed: `refs/tags/v*`). Bound as the `ref` claim.
    * @default - any ref
    */
-  readonly ref?: string;
+  readonly gitRef?: string;
   /**
    * GitHub deployment environment the job must run in, e.g. `production`. Bound as the `environment` claim.
    * @default - any environment, or none
@@ -58,7 +58,7 @@ export class GitHubActionsWorkload extends JwtWorkload {
       boundClaims: {
         ...props.extraBoundClaims,
         repository: repo,
-        ...(props.ref !== undefined ? { ref: props.ref } : {}),
+        ...(props.gitRef !== undefined ? { ref: props.gitRef } : {}),
         ...(props.environment !== undefined ? { environment: props.environment } : {}),
       },
       userClaim: 'repository',

@@ -23,7 +23,7 @@ export interface TransitKeyProps {
    * Key type.
    * @default "aes256-gcm96"
    */
-  readonly type?: string;
+  readonly keyType?: string;
   /**
    * How often Vault rotates the key, in seconds (at least one hour). Old versions keep decrypting.
    * @default 7776000 (90 days)
@@ -81,7 +81,7 @@ export class TransitKey extends Construct {
     this.key = new TransitSecretBackendKey(this, 'Key', {
       backend: this.engine.mountRef,
       name: this.name,
-      type: props.type ?? 'aes256-gcm96',
+      type: props.keyType ?? 'aes256-gcm96',
       autoRotatePeriod: rotate,
       deletionAllowed: false,
       exportable: false,

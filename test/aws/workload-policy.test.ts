@@ -204,7 +204,7 @@ describe('WorkloadPolicy', () => {
         const fn = new lambda.Function(stack, 'Rotator', {
           runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
         });
-        new Secret(stack, 'S', { rotation: SecretRotation.lambda(fn) });
+        new Secret(stack, 'S', { rotation: SecretRotation.customFunction(fn) });
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
       });
       expect(findings).toEqual(['Nag/Rotator/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);

@@ -34,9 +34,9 @@ beforeAll(async () => {
   const one = new SecretPath(stack, 'One', { store, name: 'app/one', allowDestroy: true });
   const two = new SecretPath(stack, 'Two', { store, name: 'app/two', allowDestroy: true });
   const jwt = new JwtAuthBackend(stack, 'Jwt', { jwtValidationPubkeys: [issuer.publicKeyPem] /* untrimmed: Keyward trims PEM as Vault stores it, so re-plan stays empty */, boundIssuer: GITHUB_ISSUER, allowDestroy: true });
-  const release = new GitHubActionsWorkload(stack, 'Release', { backend: jwt, repository: 'acme/payments', ref: 'refs/heads/release/*' });
+  const release = new GitHubActionsWorkload(stack, 'Release', { backend: jwt, repository: 'acme/payments', gitRef: 'refs/heads/release/*' });
   one.grantRead(release);
-  const main = new GitHubActionsWorkload(stack, 'Main', { backend: jwt, repository: 'acme/payments', ref: 'refs/heads/main' });
+  const main = new GitHubActionsWorkload(stack, 'Main', { backend: jwt, repository: 'acme/payments', gitRef: 'refs/heads/main' });
   two.grantRead(main);
   app.synth();
 

@@ -18,7 +18,7 @@ const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-
 describe('GitHub Actions / JWT workloads', () => {
   test('GitHub Actions defaults: discovery URL, issuer, audience, claims, short tokens', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main', environment: 'production' });
+    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main', environment: 'production' });
     const out = Testing.synth(stack);
     expect(out).toHaveResourceWithProperties(JwtAuthBackendResource, {
       path: 'jwt',
@@ -76,7 +76,7 @@ describe('GitHub Actions / JWT workloads', () => {
 
   test('glob claims switch bound_claims_type to glob', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Release', { repository: 'acme/payments', ref: 'refs/tags/v*' });
+    new GitHubActionsWorkload(stack, 'Release', { repository: 'acme/payments', gitRef: 'refs/tags/v*' });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(JwtAuthBackendRole, { bound_claims_type: 'glob', bound_claims: { repository: 'acme/payments', ref: 'refs/tags/v*' } });
   });
 
