@@ -1,6 +1,7 @@
 // Consumer app for AWS only: run by scripts/consumer-install.sh with ts-node (type-checked, TypeScript 6) in a folder
 // where cdktf and @cdktf/provider-vault are NOT installed. It is README example 1, plus checks of what synthesized.
 import * as assert from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Secret, SecretContent, SecretRotation } from 'keyward/aws';
@@ -24,4 +25,4 @@ for (const type of ['AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Secret
   assert.ok(types.includes(type), `${type} in the template`);
 }
 assert.ok(!Object.keys(require.cache).some((f) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f)), 'cdktf was not loaded');
-console.log(`aws-only: synthesized ${types.length} resources with aws-cdk-lib ${require('aws-cdk-lib/package.json').version}`);
+console.log(`aws-only: synthesized ${types.length} resources with aws-cdk-lib ${JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version}`);
