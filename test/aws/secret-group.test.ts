@@ -25,7 +25,7 @@ describe('SecretGroup', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'KeywardReadGroupsharedconfig',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+            Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*',
             Condition: { StringEquals: { 'secretsmanager:ResourceTag/keyward:access:shared-config': 'member' } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys' }),

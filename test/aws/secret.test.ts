@@ -81,7 +81,7 @@ describe('Secret', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'KeywardRead', Resource: [Match.anyValue(), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:111111111111:secret:*']] }] }),
+          Match.objectLike({ Sid: 'KeywardRead', Resource: [Match.anyValue(), 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:*'] }),
           Match.objectLike({
             Sid: 'KeywardSecretsKeys',
             Resource: [Match.anyValue(), REPLICA_KEY],
@@ -211,7 +211,7 @@ describe('Secret', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Sid: 'KeywardReadImported', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shared/db-??????']] } }),
+            Match.objectLike({ Sid: 'KeywardReadImported', Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared/db-??????' }),
             Match.objectLike({ Sid: 'KeywardSecretsKeys', Resource: keyArn }),
           ]),
         },

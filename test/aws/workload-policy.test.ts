@@ -89,14 +89,14 @@ describe('WorkloadPolicy', () => {
         Statement: [
           {
             Sid: 'KeywardRead', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+            Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*',
             Condition: { StringEquals: { [`secretsmanager:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
           },
           {
             Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
             Condition: {
               StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
-              StringLike: { 'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] } },
+              StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*' },
             },
           },
           {
@@ -182,8 +182,8 @@ describe('WorkloadPolicy', () => {
       app.synth();
       const acks = WorkloadPolicy.of(r).node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map(m => m.data);
       expect(acks.flatMap(a => Object.keys(a)).map(k => k.replace(/^Annotation::/, '')).sort()).toEqual([
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-central-1:111111111111:secret:*]',
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+        'AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-central-1:111111111111:secret:*]',
+        'AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-west-1:111111111111:secret:*]',
       ]);
       for (const a of acks) {
         expect(Object.values<string>(a)[0]).toMatch(/secretsmanager:ResourceTag.*denies/);
@@ -222,7 +222,7 @@ describe('WorkloadPolicy', () => {
         }));
       });
       expect(findings.sort()).toEqual([
-        'Nag/R/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+        'Nag/R/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-west-1:111111111111:secret:*]',
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       ]);

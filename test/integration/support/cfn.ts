@@ -29,14 +29,36 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
     delete template.Parameters.BootstrapVersion;
   }
   const removed = new Set<string>();
+  const serviceTokens = new Set<string>();
   for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
       adaptations.push({ what: `${id} (AWS::SecretsManager::RotationSchedule with HostedRotationLambda)`, why: 'needs the transform above (moto cannot create the hosted rotation function); rotation is asserted by the unit tests only' });
       removed.add(id);
     }
     if (r.Type === 'AWS::CDK::Metadata') removed.add(id);
+    // e.g. Custom::VpcRestrictDefaultSG, which aws-cdk-lib adds to every VPC under its recommended feature flags.
+    if ((r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource') && r.Properties?.ServiceToken?.['Fn::GetAtt']) {
+      adaptations.push({ what: `${id} (${r.Type})`, why: 'a Lambda-backed custom resource: moto would have to run its handler (a container runtime); not part of what Keyward declares' });
+      removed.add(id);
+      serviceTokens.add(r.Properties.ServiceToken['Fn::GetAtt'][0]);
+    }
   }
   for (const id of removed) delete template.Resources[id];
+  // The handler of a removed custom resource, and its role, once nothing else refers to them (their code is an asset
+  // in the CDK bootstrap bucket, which moto does not have).
+  const referenced = (id: string) => Object.values(template.Resources).some((r) => JSON.stringify(r).includes(`"${id}"`));
+  for (const token of serviceTokens) {
+    const handler = template.Resources[token];
+    if (handler?.Type !== 'AWS::Lambda::Function' || referenced(token)) continue;
+    delete template.Resources[token];
+    removed.add(token);
+    const role = handler.Properties?.Role?.['Fn::GetAtt']?.[0];
+    if (role && template.Resources[role] && !referenced(role)) {
+      delete template.Resources[role];
+      removed.add(role);
+    }
+    adaptations.push({ what: `${token} (its handler)${role ? ` and ${role}` : ''}`, why: 'only the removed custom resource used them' });
+  }
   for (const r of Object.values<any>(template.Resources)) {  
     if (Array.isArray(r.DependsOn)) r.DependsOn = r.DependsOn.filter((d: string) => !removed.has(d));
     else if (typeof r.DependsOn === 'string' && removed.has(r.DependsOn)) delete r.DependsOn;
