@@ -25,6 +25,11 @@ describe('README examples', () => {
     expect(block?.[1]).toBe(fs.readFileSync(path.join(ROOT, file), 'utf8'));
   });
 
+  test('the tsconfig the README gives is the one the consumer install type-checks its AWS app with', () => {
+    const shown = /\n```json\n(\{\n  "compilerOptions"[\s\S]*?)```/.exec(README)![1];
+    expect(JSON.parse(shown)).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'consumer', 'tsconfig.json'), 'utf8')));
+  });
+
   test('the AWS example synthesizes', () => {
     const r = run('examples/readme/aws.ts');
     cwds.push(r.cwd);
