@@ -70,6 +70,47 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
   return { template, adaptations };
 }
 
+/**
+ * `template` with every `Fn::GetStackOutput` (aws-cdk-lib's weak cross-stack reference, the default under its
+ * recommended feature flags) replaced by that output's value, read from the deployed producer stack: moto 5.2.5 does
+ * not evaluate the function and passes the object on (IAM then rejects the policy as malformed).
+ */
+export async function resolveStackOutputs(cfn: CloudFormationClient, template: any): Promise<{ template: any; adaptations: Adaptation[] }> {
+  const outputs = new Map<string, Map<string, string>>();
+  const found: any[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (Object.keys(v).length === 1 && v['Fn::GetStackOutput']) found.push(v['Fn::GetStackOutput']);
+      else Object.values(v).forEach(walk);
+    }
+  };
+  walk(template);
+  for (const ref of found) {
+    if (typeof ref.StackName !== 'string' || typeof ref.OutputName !== 'string') throw new Error(`unresolvable Fn::GetStackOutput ${JSON.stringify(ref)}`);
+    if (!outputs.has(ref.StackName)) {
+      const stack = (await cfn.send(new DescribeStacksCommand({ StackName: ref.StackName }))).Stacks?.[0];
+      outputs.set(ref.StackName, new Map((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!])));
+    }
+  }
+  const replace = (v: any): any => {
+    if (Array.isArray(v)) return v.map(replace);
+    if (!v || typeof v !== 'object') return v;
+    const ref = Object.keys(v).length === 1 ? v['Fn::GetStackOutput'] : undefined;
+    if (ref) {
+      const value = outputs.get(ref.StackName)?.get(ref.OutputName);
+      if (value === undefined) throw new Error(`stack ${ref.StackName} has no output ${ref.OutputName}`);
+      return value;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+  };
+  const adaptations = found.length === 0 ? [] : [{
+    what: `${found.length} Fn::GetStackOutput reference(s)`,
+    why: 'moto does not evaluate Fn::GetStackOutput (a weak cross-stack reference): replaced by the producer stack\'s output value as deployed',
+  }];
+  return { template: replace(template), adaptations };
+}
+
 export async function deployStack(cfn: CloudFormationClient, stackName: string, template: unknown): Promise<StackResourceSummary[]> {
   await cfn.send(new CreateStackCommand({
     StackName: stackName,
