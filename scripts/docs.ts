@@ -67,17 +67,21 @@ function skipString(src: string, i: number): number {
   const quote = src[i];
   for (let j = i + 1; j < src.length; j++) {
     if (src[j] === '\\') j++;
-    else if (quote === '`' && src[j] === '$' && src[j + 1] === '{') {
-      let depth = 1;
-      for (j += 2; depth > 0; j++) {
-        if (src[j] === '`' || src[j] === '\'' || src[j] === '"') j = skipString(src, j);
-        else if (src[j] === '{') depth++;
-        else if (src[j] === '}') depth--;
-      }
-      j--;
-    } else if (src[j] === quote) return j;
+    else if (quote === '`' && src[j] === '$' && src[j + 1] === '{') j = interpolationEnd(src, j);
+    else if (src[j] === quote) return j;
   }
   throw new Error(`unterminated string at ${i}`);
+}
+
+/** Index of the `}` closing the template interpolation `${` at `i`. */
+function interpolationEnd(src: string, i: number): number {
+  let depth = 1;
+  for (let j = i + 2; j < src.length; j++) {
+    if (src[j] === '`' || src[j] === '\'' || src[j] === '"') j = skipString(src, j);
+    else if (src[j] === '{') depth++;
+    else if (src[j] === '}' && --depth === 0) return j;
+  }
+  throw new Error(`unterminated interpolation at ${i}`);
 }
 
 /** A message argument as a reader sees it: the literal text, with every interpolation shown as `…`. */
@@ -85,14 +89,8 @@ function templateText(arg: string): string {
   if (!/^(['"`])[\s\S]*\1$/.test(arg)) return '…';
   let out = '';
   for (let i = 1; i < arg.length - 1; i++) {
-    if (arg[i] === '$' && arg[i + 1] === '{') {
-      let depth = 1;
-      for (i += 2; depth > 0; i++) {
-        if (arg[i] === '`' || arg[i] === '\'' || arg[i] === '"') i = skipString(arg, i);
-        else if (arg[i] === '{') depth++;
-        else if (arg[i] === '}') depth--;
-      }
-      i--;
+    if (arg[0] === '`' && arg[i] === '$' && arg[i + 1] === '{') {
+      i = interpolationEnd(arg, i);
       out += '…';
     } else if (arg[i] === '\\') {
       out += arg[++i];
