@@ -39,10 +39,15 @@ export interface IntrinsicValues {
   getAtt?(logicalId: string, attribute: string): string | undefined;
   /** `{ 'Fn::ImportValue': exportName }`; without it every Fn::ImportValue is an error. */
   importValue?(exportName: unknown): string | undefined;
+  /**
+   * `{ 'Fn::GetStackOutput': { StackName, OutputName } }`, a weak cross-stack reference (what aws-cdk-lib emits under
+   * its recommended flags); without it every Fn::GetStackOutput is an error.
+   */
+  stackOutput?(reference: unknown): string | undefined;
 }
 
 /**
- * A copy of `value` with every Ref, Fn::Join, Fn::Split, Fn::Select, Fn::GetAtt and Fn::ImportValue replaced by what `values` gives for it.
+ * A copy of `value` with every Ref, Fn::Join, Fn::Split, Fn::Select, Fn::GetAtt, Fn::ImportValue and Fn::GetStackOutput replaced by what `values` gives for it.
  * One it gives nothing for, and any other intrinsic function, is an error: nothing is measured or passed on
  * half-resolved. Shared by the benchmark (synthetic values) and the integration tests (values as deployed).
  */
@@ -71,6 +76,7 @@ export function resolveIntrinsicsWith(value: any, values: IntrinsicValues): any 
       return known(`Fn::GetAtt ${id}.${attr}`, values.getAtt?.(id, attr));
     }
     if (k === 'Fn::ImportValue') return known(`Fn::ImportValue ${JSON.stringify(v)}`, values.importValue?.(v));
+    if (k === 'Fn::GetStackOutput') return known(`Fn::GetStackOutput ${JSON.stringify(v)}`, values.stackOutput?.(v));
     if (k.startsWith('Fn::')) throw new Error(`cannot resolve ${k}`);
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIntrinsicsWith(v, values)]));
@@ -79,13 +85,16 @@ export function resolveIntrinsicsWith(value: any, values: IntrinsicValues): any 
 /**
  * Replace CloudFormation intrinsics by realistic concrete strings so that a policy's size is measured as IAM would see
  * it: Ref of a secret → a full secret ARN with the 6-character suffix, GetAtt Arn → an ARN of the resource's type,
- * pseudo parameters → account/region/partition values, an import → a key ARN (the only value Keyward imports).
+ * pseudo parameters → account/region/partition values, an import or another stack's output → a key ARN (the only
+ * value Keyward references across stacks).
  */
 export function resolveIntrinsics(value: any, resources: { [id: string]: any }): any {
+  const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b9e5a2c-1f3d-4e5a-9b8c-7d6e5f4a3b2c`;
   return resolveIntrinsicsWith(value, {
     ref: (id) => refValue(id, resources),
     getAtt: (id) => getAttValue(id, resources),
-    importValue: () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b9e5a2c-1f3d-4e5a-9b8c-7d6e5f4a3b2c`,
+    importValue: () => keyArn,
+    stackOutput: () => keyArn,
   });
 }
 

@@ -129,7 +129,7 @@ export function buildVaultApp(scope: Construct, options: VaultAppOptions = {}): 
   const deploy = new GitHubActionsWorkload(stack, 'Deploy', {
     backend: jwt,
     repository: options.githubRepository ?? 'acme/payments',
-    ref: 'refs/heads/main',
+    gitRef: 'refs/heads/main',
     environment: 'production',
   });
   apiKey.grantWrite(deploy);

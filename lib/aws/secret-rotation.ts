@@ -37,7 +37,7 @@ export class SecretRotation {
    * Your own rotation function. Keyward lets Secrets Manager invoke it and grants it read and write on the secret
    * (and the key through Secrets Manager) in its workload policy.
    */
-  public static lambda(fn: lambda.IFunction, options: SecretRotationOptions = {}): SecretRotation {
+  public static customFunction(fn: lambda.IFunction, options: SecretRotationOptions = {}): SecretRotation {
     return new SecretRotation(SecretRotationKind.LAMBDA, options, undefined, fn, undefined);
   }
 

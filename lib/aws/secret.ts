@@ -274,7 +274,7 @@ export class Secret extends SecretBase {
         const problems: string[] = [];
         if (!this.rotation) {
           problems.push(formatViolation(this, 'rotation-decision',
-            'secret has no rotation decision: give rotation SecretRotation.hosted(...), SecretRotation.lambda(...) or SecretRotation.none(reason)'));
+            'secret has no rotation decision: give rotation SecretRotation.hosted(...), SecretRotation.customFunction(...) or SecretRotation.none(reason)'));
         }
         // CfnSecret renders `{ key, value }`; other tag types `{ Key, Value }`.
         const rendered = ((this.resource.tags.renderTags() as { [k: string]: unknown }[] | undefined) ?? [])

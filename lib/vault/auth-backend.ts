@@ -26,12 +26,12 @@ export abstract class AuthBackendBase extends Construct {
   /** The `vault_auth_backend` resource. */
   public readonly resource: AuthBackend;
 
-  protected constructor(scope: Construct, id: string, type: string, description: string, props: AuthBackendBaseProps) {
+  protected constructor(scope: Construct, id: string, backendType: string, description: string, props: AuthBackendBaseProps) {
     super(scope, id);
-    this.path = props.path ?? type;
+    this.path = props.path ?? backendType;
     claimAuthPath(this, this.path);
     this.resource = new AuthBackend(this, 'Resource', {
-      type,
+      type: backendType,
       path: this.path,
       description,
       lifecycle: lifecycleFor(props.allowDestroy),

@@ -19,21 +19,21 @@ export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
   /**
    * Git ref the job must run on, fully qualified: `refs/heads/main` (not `main`, which no GitHub token carries: that
    * is an error, not guessed), or a glob with a literal start such as `refs/tags/v*`. Bound as the `ref` claim.
-   * One of `ref`, `environment` or `anyRefReason` is required.
+   * One of `gitRef`, `environment` or `anyRefReason` is required.
    * @default - not bound
    */
-  readonly ref?: string;
+  readonly gitRef?: string;
   /**
    * GitHub deployment environment the job must run in, e.g. `production`, by its exact name (a `*` is an error:
    * anyone who can push may create a matching environment). Bound as the `environment` claim.
-   * One of `ref`, `environment` or `anyRefReason` is required.
+   * One of `gitRef`, `environment` or `anyRefReason` is required.
    * @default - not bound
    */
   readonly environment?: string;
   /**
    * Let every branch, tag, pull-request build and environment of the repository log in, and say why (at least 20
-   * visible characters; kept in the construct metadata). Only when neither `ref` nor `environment` is set.
-   * @default - `ref` or `environment` is required
+   * visible characters; kept in the construct metadata). Only when neither `gitRef` nor `environment` is set.
+   * @default - `gitRef` or `environment` is required
    */
   readonly anyRefReason?: string;
   /**
@@ -55,7 +55,7 @@ export interface GitHubActionsWorkloadProps extends VaultWorkloadProps {
   readonly jobWorkflowRef?: string;
   /**
    * Further claims to bind, e.g. `{ runner_environment: "self-hosted" }`. A claim this workload binds from another
-   * prop (`repository`, `ref`, `environment`, `repository_id`, `repository_owner_id`, `job_workflow_ref`) or `aud`
+   * prop (`repository`, `gitRef` (claim `ref`), `environment`, `repository_id`, `repository_owner_id`, `job_workflow_ref`) or `aud`
    * (use `boundAudiences`) is an error: it would be dropped or override the binding.
    * @default - none
    */
@@ -94,12 +94,12 @@ export class GitHubActionsWorkload extends JwtWorkload {
     const clash = Object.keys(extra).filter((c) => BOUND_BY_PROPS.includes(c));
     if (clash.length > 0) {
       throw new KeywardValidationError(path, 'github-extra-claims', `extraBoundClaims ${JSON.stringify(clash)} would be dropped or `
-        + 'override a claim this workload binds; use the props repository, ref, environment, repositoryId, repositoryOwnerId, '
+        + 'override a claim this workload binds; use the props repository, gitRef, environment, repositoryId, repositoryOwnerId, '
         + 'jobWorkflowRef or boundAudiences');
     }
     const owner = repo.split('/')[0];
     const optional: { [claim: string]: string | undefined } = {
-      ref: props.ref,
+      ref: props.gitRef,
       environment: props.environment,
       repository_id: props.repositoryId,
       repository_owner_id: props.repositoryOwnerId,
@@ -137,23 +137,27 @@ function checkRepository(path: string, repo: string): void {
 }
 
 function checkRefBinding(path: string, props: GitHubActionsWorkloadProps): void {
-  const bound = props.ref !== undefined || props.environment !== undefined;
+  const bound = props.gitRef !== undefined || props.environment !== undefined;
   if (props.anyRefReason !== undefined) {
     if (bound) {
-      throw new KeywardValidationError(path, 'github-ref', 'anyRefReason is for a workload without ref and environment; remove one or the other');
+      throw new KeywardValidationError(path, 'github-ref', 'anyRefReason is for a workload without gitRef and environment; remove one or the other');
     }
     const problem = reasonProblem('anyRefReason', props.anyRefReason, 'why every ref and environment may log in');
     if (problem) {
       throw new KeywardValidationError(path, 'github-ref', problem);
     }
   } else if (!bound) {
-    throw new KeywardValidationError(path, 'github-ref', 'bind a ref (e.g. "refs/heads/main") or an environment: without either, every branch, tag, '
+    throw new KeywardValidationError(path, 'github-ref', 'bind a gitRef (e.g. "refs/heads/main") or an environment: without either, every branch, tag, '
       + 'pull-request build and environment of the repository logs in; to allow that on purpose give anyRefReason');
   }
-  if (props.ref !== undefined && !Token.isUnresolved(props.ref)) {
-    const problem = claimValueProblem('ref', props.ref) ?? githubRefProblem(props.ref);
-    if (problem) {
-      throw new KeywardValidationError(path, props.ref.includes(',') || props.ref !== props.ref.trim() ? 'jwt-claim-value' : 'github-ref', problem);
+  if (props.gitRef !== undefined && !Token.isUnresolved(props.gitRef)) {
+    const valueProblem = claimValueProblem('ref', props.gitRef);
+    if (valueProblem) {
+      throw new KeywardValidationError(path, 'jwt-claim-value', valueProblem);
+    }
+    const refProblem = githubRefProblem(props.gitRef);
+    if (refProblem) {
+      throw new KeywardValidationError(path, 'github-ref', refProblem);
     }
   }
   if (props.environment !== undefined) {
@@ -171,7 +175,7 @@ function checkRefBinding(path: string, props: GitHubActionsWorkloadProps): void 
 /** Every value that binds the identity must be known at synth: a Terraform reference or variable would skip the checks. */
 function checkLiteral(path: string, props: GitHubActionsWorkloadProps): void {
   const values: Array<[string, Array<string | undefined>]> = [
-    ['repository', [props.repository]], ['ref', [props.ref]], ['environment', [props.environment]],
+    ['repository', [props.repository]], ['gitRef', [props.gitRef]], ['environment', [props.environment]],
     ['repositoryId', [props.repositoryId]], ['repositoryOwnerId', [props.repositoryOwnerId]],
     ['jobWorkflowRef', [props.jobWorkflowRef]], ['anyRefReason', [props.anyRefReason]], ['boundAudiences', props.boundAudiences ?? []],
     ...Object.entries(props.extraBoundClaims ?? {}).map(([k, v]): [string, Array<string | undefined>] => [`extraBoundClaims.${k}`, [v]]),

@@ -71,7 +71,7 @@ export interface KvMountAttributes {
   /** Mount path, e.g. `secret`. */
   readonly path: string;
   /** Mount type as Vault reports it: `kv-v2`, or `kv` (then `options.version` must be `"2"`). */
-  readonly type: string;
+  readonly mountType: string;
   /**
    * Mount options as Vault reports them, e.g. `{ version: "2" }`.
    * @default - none
@@ -140,8 +140,8 @@ export class KvStore extends Construct implements IKvStore {
 
   private static importMount(scope: Construct, id: string, attrs: KvMountAttributes, mountRef?: string): IKvStore {
     const store = new ImportedKvStore(scope, id, attrs.path, attrs.casRequired ?? false, mountRef);
-    if (!isKvV2(attrs.type, attrs.options)) {
-      fail(store, 'kv-version', `mount ${JSON.stringify(attrs.path)} is ${describeMount(attrs.type, attrs.options)}, not KV version 2`);
+    if (!isKvV2(attrs.mountType, attrs.options)) {
+      fail(store, 'kv-version', `mount ${JSON.stringify(attrs.path)} is ${describeMount(attrs.mountType, attrs.options)}, not KV version 2`);
     }
     return store;
   }
@@ -156,7 +156,7 @@ export class KvStore extends Construct implements IKvStore {
       fail(mount, 'vault-name', 'the mount path must be a literal string to be used as a Keyward KV store');
     }
     // Keep a reference to the mount so secrets are created after it.
-    return KvStore.importMount(scope, id, { path, type: mount.typeInput ?? '', options: mount.optionsInput }, mount.path);
+    return KvStore.importMount(scope, id, { path, mountType: mount.typeInput ?? '', options: mount.optionsInput }, mount.path);
   }
 
   public readonly mountPath: string;

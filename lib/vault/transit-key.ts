@@ -27,7 +27,7 @@ export interface TransitKeyProps {
    * `ecdsa-p521`, `hmac` (these only sign or MAC: encrypt/decrypt grants on them are errors).
    * @default "aes256-gcm96"
    */
-  readonly type?: string;
+  readonly keyType?: string;
   /**
    * How often Vault rotates the key, in seconds (at least one hour). Old versions keep decrypting.
    * @default 7776000 (90 days)
@@ -65,7 +65,7 @@ export class TransitKey extends Construct {
   /** The `vault_transit_secret_backend_key` resource. */
   public readonly key: TransitSecretBackendKey;
   /** The key type. */
-  public readonly type: string;
+  public readonly keyType: string;
 
   constructor(scope: Construct, id: string, props: TransitKeyProps) {
     super(scope, id);
@@ -73,9 +73,9 @@ export class TransitKey extends Construct {
     this.name = props.name;
     failOnProblems(this, 'vault-name', validateSimpleName('transit key name', this.name));
     claim(this, 'transit-key', `${this.engine.path}/${this.name}`, 'duplicate-path', 'transit key');
-    this.type = props.type ?? 'aes256-gcm96';
-    if (!Token.isUnresolved(this.type) && !ENCRYPTION_TYPES.includes(this.type) && !SIGNING_TYPES.includes(this.type)) {
-      fail(this, 'transit-key-type', `key type ${JSON.stringify(this.type)} is not one Vault knows; use one of ${[...ENCRYPTION_TYPES, ...SIGNING_TYPES].join(', ')}`);
+    this.keyType = props.keyType ?? 'aes256-gcm96';
+    if (!Token.isUnresolved(this.keyType) && !ENCRYPTION_TYPES.includes(this.keyType) && !SIGNING_TYPES.includes(this.keyType)) {
+      fail(this, 'transit-key-type', `key type ${JSON.stringify(this.keyType)} is not one Vault knows; use one of ${[...ENCRYPTION_TYPES, ...SIGNING_TYPES].join(', ')}`);
     }
 
     let rotate = props.autoRotatePeriodSeconds ?? DEFAULT_ROTATION;
@@ -95,7 +95,7 @@ export class TransitKey extends Construct {
     this.key = new TransitSecretBackendKey(this, 'Key', {
       backend: this.engine.mountRef,
       name: this.name,
-      type: this.type,
+      type: this.keyType,
       autoRotatePeriod: rotate,
       deletionAllowed: false,
       exportable: false,
@@ -130,8 +130,8 @@ export class TransitKey extends Construct {
   }
 
   private rule(path: string): VaultPolicyRule {
-    if (SIGNING_TYPES.includes(this.type)) {
-      fail(this, 'transit-key-type', `a ${this.type} key only signs or computes MACs: an encrypt or decrypt grant on it could never be used`);
+    if (SIGNING_TYPES.includes(this.keyType)) {
+      fail(this, 'transit-key-type', `a ${this.keyType} key only signs or computes MACs: an encrypt or decrypt grant on it could never be used`);
     }
     return { path, capabilities: ['update'] };
   }

@@ -18,7 +18,7 @@ describe('SecretGroup', () => {
     expect(grant.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
     const t = Template.fromStack(stack);
     expect(JSON.stringify(t.findResources('AWS::SecretsManager::Secret'))).not.toContain('keyward:access:');
-    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
+    const pattern = (name: string) => (`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
@@ -59,7 +59,7 @@ describe('SecretGroup', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'KeywardReadGroupsharedconfig',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+            Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*',
             Condition: { StringEquals: { 'aws:ResourceTag/keyward:access:shared-config': 'member' } },
           }),
           Match.objectLike({ Sid: 'KeywardSecretsKeys' }),

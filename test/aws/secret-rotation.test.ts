@@ -43,7 +43,7 @@ describe('SecretRotation', () => {
   test('custom rotation Lambda: invoke permission, read-write through its workload policy, GetRandomPassword', () => {
     const stack = newStack();
     const fn = rotationFunction(stack);
-    const rotation = SecretRotation.lambda(fn);
+    const rotation = SecretRotation.customFunction(fn);
     expect(rotation.kind).toBe(SecretRotationKind.LAMBDA);
     new Secret(stack, 'S', { rotation });
     const t = Template.fromStack(stack);
@@ -82,7 +82,7 @@ describe('SecretRotation', () => {
     });
     test('rotation period out of range', () => {
       const stack = newStack();
-      expectKeywardError(() => new Secret(stack, 'S', { rotation: SecretRotation.lambda(rotationFunction(stack), { automaticallyAfter: Duration.days(1001) }) }),
+      expectKeywardError(() => new Secret(stack, 'S', { rotation: SecretRotation.customFunction(rotationFunction(stack), { automaticallyAfter: Duration.days(1001) }) }),
         'Svc/S', 'rotation-period', /1 to 1000/);
     });
     test('rotation decided twice', () => {

@@ -70,7 +70,7 @@ describe('Secret', () => {
           Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'], Resource: '*',
           Condition: {
             'ForAnyValue:StringLike': { 'aws:TagKeys': ['keyward:*', '???????:??????:*'] },
-            'ArnNotLike': { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`]] } },
+            'ArnNotLike': { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` },
             'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
           },
         }],
@@ -84,7 +84,7 @@ describe('Secret', () => {
     const deny = (Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'))[0] as any)
       .Properties.ResourcePolicy.Statement.find((x: any) => x.Sid === 'KeywardDenyAccessTagChanges');
     expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`]] },
+      `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`,
       'arn:aws:iam::111111111111:role/break-glass',
     ]);
     expectKeywardError(() => new Secret(newStack(), 'T', { tagAdministrators: ['break-glass'] }), 'Svc/T', 'tag-administrators');
@@ -99,7 +99,7 @@ describe('Secret', () => {
     s.grantRead(role(stack));
     const t = Template.fromStack(stack);
     const replicaArn = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:111111111111:secret:',
+      'Fn::Join': ['', ['arn:aws:secretsmanager:eu-central-1:111111111111:secret:',
         { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^S') }] }] }]],
     };
     t.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'eu-central-1', KmsKeyId: REPLICA_KEY }] });
@@ -127,7 +127,7 @@ describe('Secret', () => {
     const r = role(stack);
     const read = s.grantRead(r);
     const write = s.grantWrite(r);
-    const pattern = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:orders/db-??????']] };
+    const pattern = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/db-??????';
     expect(read.resourceTag).toBeUndefined();
     expect(read.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
     expect(write.statementIds).toEqual(['KeywardWrite', 'KeywardSecretsKeys']);
@@ -200,7 +200,7 @@ describe('Secret', () => {
         ],
       },
     });
-    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
+    const pattern = (name: string) => (`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
     t.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
@@ -224,7 +224,7 @@ describe('Secret', () => {
     const t = Template.fromStack(stack).toJSON();
     const keyStatements = (Object.values(t.Resources).find((x: any) => x.Type === 'AWS::KMS::Key') as any).Properties.KeyPolicy.Statement
       .filter((x: any) => x.Principal.AWS !== undefined && typeof x.Principal.AWS === 'string' && x.Principal.AWS.includes(OTHER_ACCOUNT));
-    const pattern = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`]] });
+    const pattern = (name: string) => (`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
     expect(keyStatements.map((x: any) => [x.Principal.AWS, x.Condition.StringLike['kms:EncryptionContext:SecretARN']])).toEqual([
       [`arn:aws:iam::${OTHER_ACCOUNT}:role/one`, [pattern('a'), pattern('b')]],
       [`arn:aws:iam::${OTHER_ACCOUNT}:role/two`, pattern('a')],
@@ -323,7 +323,7 @@ describe('Secret', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Sid: 'KeywardRead', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shared/db-??????']] } }),
+            Match.objectLike({ Sid: 'KeywardRead', Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared/db-??????' }),
             Match.objectLike({ Sid: 'KeywardSecretsKeys', Resource: keyArn }),
           ]),
         },

@@ -92,14 +92,14 @@ describe('WorkloadPolicy', () => {
         Statement: [
           {
             Sid: 'KeywardReadTagged', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+            Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*',
             Condition: { StringEquals: { [`aws:ResourceTag/${policy.accessTagKey}`]: ['read', 'read-write'] } },
           },
           {
             Sid: 'KeywardSecretsKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeywardDefaultKey'), 'Arn'] },
             Condition: {
               StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
-              StringLike: { 'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] } },
+              StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:*' },
             },
           },
           {
@@ -196,8 +196,8 @@ describe('WorkloadPolicy', () => {
       app.synth();
       const acks = WorkloadPolicy.of(r).node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map(m => m.data);
       expect(acks.flatMap(a => Object.keys(a)).map(k => k.replace(/^Annotation::/, '')).sort()).toEqual([
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-central-1:111111111111:secret:*]',
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+        'AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-central-1:111111111111:secret:*]',
+        'AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-west-1:111111111111:secret:*]',
       ]);
       for (const a of acks) {
         expect(Object.values<string>(a)[0]).toMatch(/aws:ResourceTag.*denies/);
@@ -218,7 +218,7 @@ describe('WorkloadPolicy', () => {
         const fn = new lambda.Function(stack, 'Rotator', {
           runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
         });
-        new Secret(stack, 'S', { rotation: SecretRotation.lambda(fn) });
+        new Secret(stack, 'S', { rotation: SecretRotation.customFunction(fn) });
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
       });
       expect(findings).toEqual(['Nag/Rotator/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);
@@ -236,7 +236,7 @@ describe('WorkloadPolicy', () => {
         }));
       });
       expect(findings.sort()).toEqual([
-        'Nag/R/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:eu-west-1:111111111111:secret:*]',
+        'Nag/R/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:eu-west-1:111111111111:secret:*]',
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'Nag/R/KeywardPolicy/Resource AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       ]);
@@ -259,7 +259,7 @@ describe('WorkloadPolicy', () => {
       (plain.node.defaultChild as secretsmanager.CfnSecret).tags.setTag(policy.accessTagKey, 'read');
       const document = policyDocument(stack);
       const listed = [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:orders/a-??????']] },
+        'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/a-??????',
         { Ref: Match.stringLikeRegexp('^B') },
       ];
       expect(document.Statement.map((x: any) => x.Sid)).toEqual(['KeywardRead', 'KeywardSecretsKeys']);

@@ -27,7 +27,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { GrantMode, SecretCatalog, SecretRotation, WorkloadPolicy } from '../../lib/aws';
 import { createTemplateSecrets, publishNestedTemplates } from './support/cdk-assets';
-import { adaptForMoto, deployStack, resolveIntrinsics } from './support/cfn';
+import { adaptForMoto, deployStack, resolveIntrinsics, resolveStackOutputs } from './support/cfn';
 import { engines } from './support/engines';
 import { Matrix, Outcome } from './support/matrix';
 import { Credentials, Moto, startMoto } from './support/moto';
@@ -153,7 +153,9 @@ beforeAll(async () => {
   t = lap(`create the ${created} secrets and their resource policies through the Secrets Manager API`, t);
 
   const apps = adaptForMoto(readJson(path.join(withGrant.outdir, 'Apps.template.json')));
-  const appResources = await deployStack(cfn, 'Apps', apps.template);
+  const appsResolved = await resolveStackOutputs(cfn, apps.template);
+  notes.push(...[...apps.adaptations, ...appsResolved.adaptations].map((a) => `Apps: ${a.what}: ${a.why}`));
+  const appResources = await deployStack(cfn, 'Apps', appsResolved.template);
   roleName = appResources.find((r) => r.ResourceType === 'AWS::IAM::Role')!.PhysicalResourceId!;
   t = lap('deploy Apps to moto', t);
 

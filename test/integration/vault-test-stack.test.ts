@@ -63,15 +63,15 @@ beforeAll(async () => {
   const one = new SecretPath(stack, 'One', { store, name: 'app/one', allowDestroy: true });
   const two = new SecretPath(stack, 'Two', { store, name: 'app/two', allowDestroy: true });
   const jwt = new JwtAuthBackend(stack, 'Jwt', { jwtValidationPubkeys: [issuer.publicKeyPem] /* untrimmed: Keyward trims PEM as Vault stores it, so re-plan stays empty */, boundIssuer: GITHUB_ISSUER, allowDestroy: true });
-  const release = new GitHubActionsWorkload(stack, 'Release', { backend: jwt, repository: 'acme/payments', ref: 'refs/heads/release/*' });
+  const release = new GitHubActionsWorkload(stack, 'Release', { backend: jwt, repository: 'acme/payments', gitRef: 'refs/heads/release/*' });
   one.grantRead(release);
-  const main = new GitHubActionsWorkload(stack, 'Main', { backend: jwt, repository: 'acme/payments', ref: 'refs/heads/main' });
+  const main = new GitHubActionsWorkload(stack, 'Main', { backend: jwt, repository: 'acme/payments', gitRef: 'refs/heads/main' });
   two.grantRead(main);
 
   // Keyward refuses a comma in a claim value (jwt-claim-value); written anyway through the provider, the value stays
   // one glob because Keyward's role sends it unsplit. The control role turns the provider's parsing back on.
   for (const [id, parsing] of [['Comma', false], ['CommaParsed', true]] as Array<[string, boolean]>) {
-    const w = new GitHubActionsWorkload(stack, id, { backend: jwt, repository: REPO, ref: 'refs/heads/main' });
+    const w = new GitHubActionsWorkload(stack, id, { backend: jwt, repository: REPO, gitRef: 'refs/heads/main' });
     one.grantRead(w);
     w.role.addOverride('bound_claims.repository', INJECTED);
     w.role.addOverride('bound_claims_type', 'glob');
@@ -95,8 +95,8 @@ beforeAll(async () => {
   const jwtMain = new JwtWorkload(stack, 'JwtMain', { backend: jwt, boundAudiences: [AUDIENCE], boundClaims: { repository: REPO, ref: 'refs/heads/main' } });
   const jwtNoRef = new JwtWorkload(stack, 'JwtNoRef', { backend: jwt, boundAudiences: [AUDIENCE], boundClaims: { repository: REPO, ref: 'refs/heads/main' } });
   jwtNoRef.role.addOverride('bound_claims.ref', undefined); // an override merges: undefined deletes the key
-  const varRef = new GitHubActionsWorkload(stack, 'VarRef', { backend: jwt, repository: REPO, ref: 'refs/heads/main', extraBoundClaims: { workflow: 'deplo*' } });
-  const varRefStar = new GitHubActionsWorkload(stack, 'VarRefStar', { backend: jwt, repository: REPO, ref: 'refs/heads/main', extraBoundClaims: { workflow: 'deplo*' } });
+  const varRef = new GitHubActionsWorkload(stack, 'VarRef', { backend: jwt, repository: REPO, gitRef: 'refs/heads/main', extraBoundClaims: { workflow: 'deplo*' } });
+  const varRefStar = new GitHubActionsWorkload(stack, 'VarRefStar', { backend: jwt, repository: REPO, gitRef: 'refs/heads/main', extraBoundClaims: { workflow: 'deplo*' } });
   varRefStar.role.addOverride('bound_claims.ref', '*');
   // F1a: GitHub's keys with another issuer bound; the control has the issuer removed (boundIssuer "" is refused).
   const ci = new JwtAuthBackend(stack, 'Ci', { path: 'ci', jwtValidationPubkeys: [issuer.publicKeyPem], boundIssuer: CI_ISSUER, allowDestroy: true });
@@ -107,8 +107,8 @@ beforeAll(async () => {
   // F1b: an enterprise issuer is GitHub's: its roles bind a repository and a ref. The control binds { workflow } only.
   const ent = new JwtAuthBackend(stack, 'Ghec', { path: 'ghec', jwtValidationPubkeys: [ghec.publicKeyPem], boundIssuer: GHEC, allowDestroy: true });
   if (!ent.trustsGitHubActions) throw new Error('an enterprise issuer must be GitHub\'s');
-  const entMain = new GitHubActionsWorkload(stack, 'GhecMain', { backend: ent, repository: REPO, ref: 'refs/heads/main' });
-  const entOpen = new GitHubActionsWorkload(stack, 'GhecWorkflowOnly', { backend: ent, repository: REPO, ref: 'refs/heads/main' });
+  const entMain = new GitHubActionsWorkload(stack, 'GhecMain', { backend: ent, repository: REPO, gitRef: 'refs/heads/main' });
+  const entOpen = new GitHubActionsWorkload(stack, 'GhecWorkflowOnly', { backend: ent, repository: REPO, gitRef: 'refs/heads/main' });
   entOpen.role.addOverride('bound_claims.repository', undefined);
   entOpen.role.addOverride('bound_claims.ref', undefined);
   entOpen.role.addOverride('bound_claims.workflow', 'deploy');

@@ -77,12 +77,12 @@ describe('F3 values known only at apply are refused in bindings', () => {
 
   test('GitHubActionsWorkload: ref, repository, environment, ids, extra claims, audiences', () => {
     const cases: Array<[string, (v: string) => object]> = [
-      ['ref', (v) => ({ repository: 'acme/payments', ref: v, environment: 'production' })],
-      ['repository', (v) => ({ repository: v, ref: 'refs/heads/main' })],
+      ['gitRef', (v) => ({ repository: 'acme/payments', gitRef: v, environment: 'production' })],
+      ['repository', (v) => ({ repository: v, gitRef: 'refs/heads/main' })],
       ['environment', (v) => ({ repository: 'acme/payments', environment: v })],
-      ['repositoryId', (v) => ({ repository: 'acme/payments', ref: 'refs/heads/main', repositoryId: v })],
-      ['jobWorkflowRef', (v) => ({ repository: 'acme/payments', ref: 'refs/heads/main', jobWorkflowRef: v })],
-      ['extraBoundClaims.workflow', (v) => ({ repository: 'acme/payments', ref: 'refs/heads/main', extraBoundClaims: { workflow: v } })],
+      ['repositoryId', (v) => ({ repository: 'acme/payments', gitRef: 'refs/heads/main', repositoryId: v })],
+      ['jobWorkflowRef', (v) => ({ repository: 'acme/payments', gitRef: 'refs/heads/main', jobWorkflowRef: v })],
+      ['extraBoundClaims.workflow', (v) => ({ repository: 'acme/payments', gitRef: 'refs/heads/main', extraBoundClaims: { workflow: v } })],
       ['boundAudiences', (v) => ({ repository: 'acme/payments', ref: 'refs/heads/main', boundAudiences: [v] })],
     ];
     for (const [what, props] of cases) {
@@ -138,7 +138,7 @@ describe('F5 policy and role names are unique across the app\'s Vault stacks', (
     new AppRoleWorkload(a, 'Job', { roleName: 'batch' });
     expect(() => new AppRoleWorkload(b, 'Job', { roleName: 'batch' })).toThrow(keywardError('reporting/Job', 'duplicate-path'));
     new AppRoleWorkload(b, 'Other', { roleName: 'batch', backend: new AppRoleAuthBackend(b, 'Ap', { path: 'approle-reporting' }) });
-    const c = new VaultStack(app, 'team', { namespace: 'team' });
+    const c = new VaultStack(app, 'team', { vaultNamespace: 'team' });
     new AppRoleWorkload(c, 'Job', { roleName: 'batch', policyName: 'payments--job' });
   });
 
@@ -232,12 +232,12 @@ describe('F10 policy rules and store mount paths are checked before they are ren
 
 describe('F7 repository names start with a literal character', () => {
   test.each(['acme/*a*', 'acme/*-*', 'acme/*.*', 'acme/*e', 'acme/?x'])('%s is refused', (repository) => {
-    expect(() => new GitHubActionsWorkload(newStack(), 'Deploy', { repository, ref: 'refs/heads/main' })).toThrow(keywardError('stack/Deploy', 'github-repository'));
+    expect(() => new GitHubActionsWorkload(newStack(), 'Deploy', { repository, gitRef: 'refs/heads/main' })).toThrow(keywardError('stack/Deploy', 'github-repository'));
     expect(() => new JwtWorkload(newStack(), 'Jwt', { boundAudiences: AUD, boundClaims: { repository, ref: 'refs/heads/main' } })).toThrow(keywardError('stack/Jwt', 'github-repository'));
   });
   test('a subject glob over the repository name needs a literal start too', () => {
     expect(() => new JwtWorkload(newStack(), 'Jwt', { boundAudiences: AUD, boundClaims: { sub: 'repo:acme/*a*:ref:refs/heads/main' } })).toThrow(keywardError('stack/Jwt', 'github-repository'));
-    new GitHubActionsWorkload(newStack(), 'Ok', { repository: 'acme/service-*', ref: 'refs/heads/main' });
+    new GitHubActionsWorkload(newStack(), 'Ok', { repository: 'acme/service-*', gitRef: 'refs/heads/main' });
   });
 });
 

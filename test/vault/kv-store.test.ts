@@ -49,11 +49,11 @@ describe('KvStore', () => {
 
   test('importing a KV v1 mount as v2 is an error', () => {
     const stack = newStack();
-    expect(() => KvStore.fromMountAttributes(stack, 'Old', { path: 'secret', type: 'kv' })).toThrow(keywardError('stack/Old', 'kv-version'));
-    expect(() => KvStore.fromMountAttributes(stack, 'Old1', { path: 'secret', type: 'kv', options: { version: '1' } })).toThrow(/KV version 1/);
-    expect(() => KvStore.fromMountAttributes(stack, 'Gen', { path: 'secret', type: 'generic' })).toThrow(/not KV version 2/);
-    expect(KvStore.fromMountAttributes(stack, 'V2', { path: 'secret', type: 'kv', options: { version: '2' } }).mountPath).toBe('secret');
-    expect(KvStore.fromMountAttributes(stack, 'V2b', { path: 'secret2', type: 'kv-v2' }).mountPath).toBe('secret2');
+    expect(() => KvStore.fromMountAttributes(stack, 'Old', { path: 'secret', mountType: 'kv' })).toThrow(keywardError('stack/Old', 'kv-version'));
+    expect(() => KvStore.fromMountAttributes(stack, 'Old1', { path: 'secret', mountType: 'kv', options: { version: '1' } })).toThrow(/KV version 1/);
+    expect(() => KvStore.fromMountAttributes(stack, 'Gen', { path: 'secret', mountType: 'generic' })).toThrow(/not KV version 2/);
+    expect(KvStore.fromMountAttributes(stack, 'V2', { path: 'secret', mountType: 'kv', options: { version: '2' } }).mountPath).toBe('secret');
+    expect(KvStore.fromMountAttributes(stack, 'V2b', { path: 'secret2', mountType: 'kv-v2' }).mountPath).toBe('secret2');
   });
 
   test('a raw kv v1 vault_mount cannot be used as a store; a v2 one is referenced', () => {

@@ -22,10 +22,10 @@ describe('mount paths are neither duplicated nor nested', () => {
 
   test('an imported KV mount counts: a new store inside it is an error, and the reverse', () => {
     const stack = newStack();
-    KvStore.fromMountAttributes(stack, 'Secret', { path: 'secret', type: 'kv-v2' });
+    KvStore.fromMountAttributes(stack, 'Secret', { path: 'secret', mountType: 'kv-v2' });
     expect(() => new KvStore(stack, 'Team', { path: 'secret/team' })).toThrow(keywardError('stack/Team', 'nested-mount'));
     new KvStore(stack, 'Apps', { path: 'apps' });
-    expect(() => KvStore.fromMountAttributes(stack, 'Old', { path: 'apps/old', type: 'kv-v2' })).toThrow(keywardError('stack/Old', 'nested-mount'));
+    expect(() => KvStore.fromMountAttributes(stack, 'Old', { path: 'apps/old', mountType: 'kv-v2' })).toThrow(keywardError('stack/Old', 'nested-mount'));
   });
 
   test('duplicates stay duplicate-path; siblings and shared prefixes without "/" are fine', () => {

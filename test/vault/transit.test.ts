@@ -59,18 +59,18 @@ describe('TransitKey', () => {
 
   test.each(['aes256-gcm', 'rsa-1024', 'AES256-GCM96', 'managed_key', ''])('unknown key type %j is an error', (type) => {
     const stack = newStack();
-    expect(() => new TransitKey(stack, 'K', { name: 'k', type })).toThrow(keywardError('stack/K', 'transit-key-type'));
+    expect(() => new TransitKey(stack, 'K', { name: 'k', keyType: type })).toThrow(keywardError('stack/K', 'transit-key-type'));
   });
 
   test('every type Vault knows is accepted; signing-only types refuse encrypt/decrypt grants', () => {
     const stack = newStack();
     const w = new AppRoleWorkload(stack, 'W');
     for (const type of ['aes128-gcm96', 'chacha20-poly1305', 'xchacha20-poly1305', 'rsa-2048', 'rsa-3072', 'rsa-4096']) {
-      new TransitKey(stack, type, { name: type, type }).grantEncryptDecrypt(w);
+      new TransitKey(stack, type, { name: type, keyType: type }).grantEncryptDecrypt(w);
     }
     for (const type of ['ed25519', 'ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'hmac']) {
-      const key = new TransitKey(stack, type, { name: type, type });
-      expect(key.type).toBe(type);
+      const key = new TransitKey(stack, type, { name: type, keyType: type });
+      expect(key.keyType).toBe(type);
       expect(() => key.grantDecrypt(w)).toThrow(keywardError(`stack/${type}`, 'transit-key-type'));
     }
     expect(resources(stack, 'vault_transit_secret_backend_key')).toHaveLength(11);

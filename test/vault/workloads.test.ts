@@ -18,7 +18,7 @@ const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-
 describe('GitHub Actions / JWT workloads', () => {
   test('GitHub Actions defaults: discovery URL, issuer, audience, claims, short tokens', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main', environment: 'production' });
+    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main', environment: 'production' });
     const out = Testing.synth(stack);
     expect(out).toHaveResourceWithProperties(JwtAuthBackendResource, {
       path: 'jwt',
@@ -44,7 +44,7 @@ describe('GitHub Actions / JWT workloads', () => {
 
   test('the JWT backend is created once per stack and shared', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'A', { repository: 'acme/a', ref: 'refs/heads/main' });
+    new GitHubActionsWorkload(stack, 'A', { repository: 'acme/a', gitRef: 'refs/heads/main' });
     new GitHubActionsWorkload(stack, 'B', { repository: 'acme/b', environment: 'production' });
     new JwtWorkload(stack, 'C', { boundAudiences: ['x'], boundClaims: { sub: 'repo:acme/c:ref:refs/heads/main' } });
     expect(resources(stack, 'vault_jwt_auth_backend')).toHaveLength(1);
@@ -55,7 +55,7 @@ describe('GitHub Actions / JWT workloads', () => {
   test('validation source is overridable (local public keys for tests, or a JWKS URL)', () => {
     const stack = newStack();
     const backend = new JwtAuthBackend(stack, 'Test', { path: 'jwt-test', jwtValidationPubkeys: [PEM], boundIssuer: 'https://issuer.test' });
-    new GitHubActionsWorkload(stack, 'Deploy', { backend, repository: 'acme/payments', ref: 'refs/heads/main' });
+    new GitHubActionsWorkload(stack, 'Deploy', { backend, repository: 'acme/payments', gitRef: 'refs/heads/main' });
     const out = Testing.synth(stack);
     // Stored trimmed, as Vault keeps it: an untrimmed key would show a diff on every plan.
     expect(out).toHaveResourceWithProperties(JwtAuthBackendResource, { path: 'jwt-test', jwt_validation_pubkeys: [PEM.trim()], bound_issuer: 'https://issuer.test' });
@@ -76,7 +76,7 @@ describe('GitHub Actions / JWT workloads', () => {
 
   test('glob claims switch bound_claims_type to glob', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Release', { repository: 'acme/payments', ref: 'refs/tags/v*' });
+    new GitHubActionsWorkload(stack, 'Release', { repository: 'acme/payments', gitRef: 'refs/tags/v*' });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(JwtAuthBackendRole, { bound_claims_type: 'glob', bound_claims: { repository: 'acme/payments', ref: 'refs/tags/v*' } });
   });
 
@@ -88,7 +88,7 @@ describe('GitHub Actions / JWT workloads', () => {
   test('missing bound audiences is an error', () => {
     const stack = newStack();
     expect(() => new JwtWorkload(stack, 'A', { boundAudiences: [], boundClaims: { repository: 'acme/x' } })).toThrow(keywardError('stack/A', 'jwt-bound-audiences'));
-    expect(() => new GitHubActionsWorkload(stack, 'B', { repository: 'acme/a', ref: 'refs/heads/main', boundAudiences: [] })).toThrow(keywardError('stack/B', 'jwt-bound-audiences'));
+    expect(() => new GitHubActionsWorkload(stack, 'B', { repository: 'acme/a', gitRef: 'refs/heads/main', boundAudiences: [] })).toThrow(keywardError('stack/B', 'jwt-bound-audiences'));
   });
 
   test('missing or match-anything bound claims is an error', () => {
@@ -111,7 +111,7 @@ describe('bound claim values are single values, sent unsplit', () => {
   test('every JWT role sets disable_bound_claims_parsing', () => {
     const { stack, backend } = other();
     new JwtWorkload(stack, 'Job', { backend, boundAudiences: ['vault'], boundClaims: { project: 'payments' } });
-    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main' });
+    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main' });
     const roles = resources(stack, 'vault_jwt_auth_backend_role');
     expect(roles).toHaveLength(2);
     for (const role of roles) expect(role.disable_bound_claims_parsing).toBe(true);
@@ -132,9 +132,9 @@ describe('bound claim values are single values, sent unsplit', () => {
 
   test('GitHub repository, ref and environment are checked for commas and whitespace too', () => {
     const stack = newStack();
-    expect(() => new GitHubActionsWorkload(stack, 'Repo', { repository: 'acme/payments,*a*', ref: 'refs/heads/main' }))
+    expect(() => new GitHubActionsWorkload(stack, 'Repo', { repository: 'acme/payments,*a*', gitRef: 'refs/heads/main' }))
       .toThrow(keywardError('stack/Repo', 'jwt-claim-value'));
-    expect(() => new GitHubActionsWorkload(stack, 'Ref', { repository: 'acme/payments', ref: 'refs/heads/main,refs/heads/*' }))
+    expect(() => new GitHubActionsWorkload(stack, 'Ref', { repository: 'acme/payments', gitRef: 'refs/heads/main,refs/heads/*' }))
       .toThrow(keywardError('stack/Ref', 'jwt-claim-value'));
     expect(() => new GitHubActionsWorkload(stack, 'Env', { repository: 'acme/payments', environment: 'production,staging' }))
       .toThrow(keywardError('stack/Env', 'jwt-claim-value'));
@@ -155,7 +155,7 @@ describe('GitHub Actions bindings', () => {
     const stack = newStack();
     expect(() => new GitHubActionsWorkload(stack, 'None', { repository: 'acme/payments' })).toThrow(keywardError('stack/None', 'github-ref'));
     expect(() => new GitHubActionsWorkload(stack, 'Short', { repository: 'acme/payments', anyRefReason: 'because' })).toThrow(keywardError('stack/Short', 'github-ref'));
-    expect(() => new GitHubActionsWorkload(stack, 'Both', { repository: 'acme/payments', ref: 'refs/heads/main', anyRefReason: 'a reason that is long enough' }))
+    expect(() => new GitHubActionsWorkload(stack, 'Both', { repository: 'acme/payments', gitRef: 'refs/heads/main', anyRefReason: 'a reason that is long enough' }))
       .toThrow(keywardError('stack/Both', 'github-ref'));
     const w = new GitHubActionsWorkload(stack, 'Any', { repository: 'acme/payments', anyRefReason: 'read-only lint cache, every branch needs it' });
     expect(w.node.metadata.map((m) => m.data)).toContain('read-only lint cache, every branch needs it');
@@ -166,11 +166,11 @@ describe('GitHub Actions bindings', () => {
 
   test.each(['main', 'heads/main', 'refs/heads/*', 'refs/*', 'refs/tags/*', 'refs/pull/1/merge', 'refs/heads/'])('ref %j is an error (not fully qualified, or any ref)', (ref) => {
     const stack = newStack();
-    expect(() => new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref })).toThrow(keywardError('stack/Deploy', 'github-ref'));
+    expect(() => new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: ref })).toThrow(keywardError('stack/Deploy', 'github-ref'));
   });
 
   test('"main" fails with the fully qualified ref in the message', () => {
-    expect(() => new GitHubActionsWorkload(newStack(), 'Deploy', { repository: 'acme/payments', ref: 'main' })).toThrow(/"refs\/heads\/main" for a branch/);
+    expect(() => new GitHubActionsWorkload(newStack(), 'Deploy', { repository: 'acme/payments', gitRef: 'main' })).toThrow(/"refs\/heads\/main" for a branch/);
   });
 
   test('optional repository_id, repository_owner_id and job_workflow_ref bindings', () => {
@@ -195,13 +195,13 @@ describe('GitHub Actions bindings', () => {
   test.each(['repository', 'ref', 'environment', 'repository_id', 'repository_owner_id', 'job_workflow_ref', 'aud'])(
     'extraBoundClaims naming %j (dropped or overriding a binding) is an error', (claim) => {
       const stack = newStack();
-      expect(() => new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main', extraBoundClaims: { [claim]: 'x' } }))
+      expect(() => new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main', extraBoundClaims: { [claim]: 'x' } }))
         .toThrow(keywardError('stack/Deploy', 'github-extra-claims'));
     });
 
   test('other extra claims are bound as given', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main', extraBoundClaims: { runner_environment: 'github-hosted' } });
+    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main', extraBoundClaims: { runner_environment: 'github-hosted' } });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(JwtAuthBackendRole, {
       bound_claims: { runner_environment: 'github-hosted', repository: 'acme/payments', ref: 'refs/heads/main' },
     });
@@ -238,7 +238,7 @@ describe('GitHub Actions bindings', () => {
 describe('token_no_default_policy', () => {
   test('every role Keyward creates carries only its own policy', () => {
     const stack = newStack();
-    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', ref: 'refs/heads/main' });
+    new GitHubActionsWorkload(stack, 'Deploy', { repository: 'acme/payments', gitRef: 'refs/heads/main' });
     new AppRoleWorkload(stack, 'Batch');
     new KubernetesWorkload(stack, 'Api', { serviceAccountNames: ['api'], namespaces: ['payments'] });
     new AwsIamWorkload(stack, 'Lambda', { boundIamPrincipalArns: ['arn:aws:iam::123456789012:role/payments-api'] });
@@ -296,10 +296,10 @@ describe('token TTLs', () => {
   test('role names are unique per auth backend (one Vault role per name)', () => {
     const stack = newStack();
     const ref = 'refs/heads/main';
-    new GitHubActionsWorkload(stack, 'Prod', { repository: 'acme/prod', ref, roleName: 'deploy' });
-    expect(() => new GitHubActionsWorkload(stack, 'Sandbox', { repository: 'acme/sandbox', ref, roleName: 'deploy' }))
+    new GitHubActionsWorkload(stack, 'Prod', { repository: 'acme/prod', gitRef: ref, roleName: 'deploy' });
+    expect(() => new GitHubActionsWorkload(stack, 'Sandbox', { repository: 'acme/sandbox', gitRef: ref, roleName: 'deploy' }))
       .toThrow(keywardError('stack/Sandbox', 'duplicate-path'));
-    expect(() => new GitHubActionsWorkload(stack, 'Upper', { repository: 'acme/x', ref, roleName: 'DEPLOY' })).toThrow(/role name in auth\/jwt/);
+    expect(() => new GitHubActionsWorkload(stack, 'Upper', { repository: 'acme/x', gitRef: ref, roleName: 'DEPLOY' })).toThrow(/role name in auth\/jwt/);
     // The same role name in another backend is another role.
     new AppRoleWorkload(stack, 'Batch', { roleName: 'deploy' });
     new KubernetesWorkload(stack, 'Api', { roleName: 'deploy', serviceAccountNames: ['api'], namespaces: ['payments'] });

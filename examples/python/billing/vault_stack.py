@@ -53,7 +53,7 @@ def build_vault_stack(scope: Construct, *, allow_destroy: Optional[bool] = None)
 
     # Deploys: only the main branch, only in the production environment, may roll the Stripe key.
     deploy = GitHubActionsWorkload(stack, "Deploy", backend=jwt, repository=names.GITHUB_REPOSITORY,
-                                   ref="refs/heads/main", environment="production")
+                                   git_ref="refs/heads/main", environment="production")
     stripe_api_key.grant_write(deploy)
 
     return BillingVault(stack, store, database, stripe_api_key, reporting, worker, deploy)

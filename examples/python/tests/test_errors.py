@@ -14,5 +14,5 @@ def test_a_rotation_decision_without_a_reason_names_the_secret_and_the_rule():
 
 def test_a_github_actions_workload_bound_to_any_ref_names_the_workload_and_the_rule():
     stack = VaultStack(cdktf.Testing.app(), "billing-vault")
-    with pytest.raises(RuntimeError, match=r"billing-vault/Deploy: .*\[keyward:jwt-bound-claims\]"):
-        GitHubActionsWorkload(stack, "Deploy", repository="acme/billing", ref="*")
+    with pytest.raises(RuntimeError, match=r"billing-vault/Deploy: .*\[keyward:github-ref\]"):
+        GitHubActionsWorkload(stack, "Deploy", repository="acme/billing", git_ref="*")

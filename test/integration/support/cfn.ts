@@ -29,12 +29,19 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
     delete template.Parameters.BootstrapVersion;
   }
   const removed = new Set<string>();
+  const serviceTokens = new Set<string>();
   for (const [id, r] of Object.entries<any>(template.Resources)) {  
     if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
       adaptations.push({ what: `${id} (AWS::SecretsManager::RotationSchedule with HostedRotationLambda)`, why: 'needs the transform above (moto cannot create the hosted rotation function); rotation is asserted by the unit tests only' });
       removed.add(id);
     }
     if (r.Type === 'AWS::CDK::Metadata') removed.add(id);
+    // e.g. Custom::VpcRestrictDefaultSG, which aws-cdk-lib adds to every VPC under its recommended feature flags.
+    if ((r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource') && r.Properties?.ServiceToken?.['Fn::GetAtt']) {
+      adaptations.push({ what: `${id} (${r.Type})`, why: 'a Lambda-backed custom resource: moto would have to run its handler (a container runtime); not part of what Keyward declares' });
+      removed.add(id);
+      serviceTokens.add(r.Properties.ServiceToken['Fn::GetAtt'][0]);
+    }
   }
   // Keyward's SOPS writer: moto runs no Lambda (and the function code is an asset this harness does not publish), so
   // each Custom::KeywardSopsSecret goes, with every resource that references a removed one (the writer and the Provider
@@ -59,6 +66,21 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
     gone.forEach((id) => removed.add(id));
   }
   for (const id of removed) delete template.Resources[id];
+  // The handler of a removed custom resource, and its role, once nothing else refers to them (their code is an asset
+  // in the CDK bootstrap bucket, which moto does not have).
+  const referenced = (id: string) => Object.values(template.Resources).some((r) => JSON.stringify(r).includes(`"${id}"`));
+  for (const token of serviceTokens) {
+    const handler = template.Resources[token];
+    if (handler?.Type !== 'AWS::Lambda::Function' || referenced(token)) continue;
+    delete template.Resources[token];
+    removed.add(token);
+    const role = handler.Properties?.Role?.['Fn::GetAtt']?.[0];
+    if (role && template.Resources[role] && !referenced(role)) {
+      delete template.Resources[role];
+      removed.add(role);
+    }
+    adaptations.push({ what: `${token} (its handler)${role ? ` and ${role}` : ''}`, why: 'only the removed custom resource used them' });
+  }
   for (const r of Object.values<any>(template.Resources)) {  
     if (Array.isArray(r.DependsOn)) r.DependsOn = r.DependsOn.filter((d: string) => !removed.has(d));
     else if (typeof r.DependsOn === 'string' && removed.has(r.DependsOn)) delete r.DependsOn;
@@ -68,6 +90,47 @@ export function adaptForMoto(original: any): { template: any; adaptations: Adapt
   }
   if (template.Conditions?.CDKMetadataAvailable) delete template.Conditions.CDKMetadataAvailable;
   return { template, adaptations };
+}
+
+/**
+ * `template` with every `Fn::GetStackOutput` (aws-cdk-lib's weak cross-stack reference, the default under its
+ * recommended feature flags) replaced by that output's value, read from the deployed producer stack: moto 5.2.5 does
+ * not evaluate the function and passes the object on (IAM then rejects the policy as malformed).
+ */
+export async function resolveStackOutputs(cfn: CloudFormationClient, template: any): Promise<{ template: any; adaptations: Adaptation[] }> {
+  const outputs = new Map<string, Map<string, string>>();
+  const found: any[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (Object.keys(v).length === 1 && v['Fn::GetStackOutput']) found.push(v['Fn::GetStackOutput']);
+      else Object.values(v).forEach(walk);
+    }
+  };
+  walk(template);
+  for (const ref of found) {
+    if (typeof ref.StackName !== 'string' || typeof ref.OutputName !== 'string') throw new Error(`unresolvable Fn::GetStackOutput ${JSON.stringify(ref)}`);
+    if (!outputs.has(ref.StackName)) {
+      const stack = (await cfn.send(new DescribeStacksCommand({ StackName: ref.StackName }))).Stacks?.[0];
+      outputs.set(ref.StackName, new Map((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!])));
+    }
+  }
+  const replace = (v: any): any => {
+    if (Array.isArray(v)) return v.map(replace);
+    if (!v || typeof v !== 'object') return v;
+    const ref = Object.keys(v).length === 1 ? v['Fn::GetStackOutput'] : undefined;
+    if (ref) {
+      const value = outputs.get(ref.StackName)?.get(ref.OutputName);
+      if (value === undefined) throw new Error(`stack ${ref.StackName} has no output ${ref.OutputName}`);
+      return value;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+  };
+  const adaptations = found.length === 0 ? [] : [{
+    what: `${found.length} Fn::GetStackOutput reference(s)`,
+    why: 'moto does not evaluate Fn::GetStackOutput (a weak cross-stack reference): replaced by the producer stack\'s output value as deployed',
+  }];
+  return { template: replace(template), adaptations };
 }
 
 export async function deployStack(cfn: CloudFormationClient, stackName: string, template: unknown): Promise<StackResourceSummary[]> {
