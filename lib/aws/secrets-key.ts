@@ -6,6 +6,7 @@ import { keyRotationPeriodProblems, kmsAliasProblems, kmsKeyArnProblems, parseAr
 import { fail, failOnProblems } from '../core/errors';
 import { KeywardGrant } from './grant';
 import { crossAccountPrincipal } from './private/principals';
+import { claimUniqueName } from './private/unique-names';
 import { WorkloadPolicy } from './workload-policy';
 
 /** A KMS key that encrypts Keyward secrets. */
@@ -158,6 +159,7 @@ export class SecretsKey extends SecretsKeyBase {
     }
     if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
       failOnProblems(this, 'key-alias', kmsAliasProblems(props.alias));
+      claimUniqueName(this, 'key alias', props.alias, 'duplicate-key-alias');
     }
     this.inner = new kms.Key(this, 'Resource', {
       description: props.description ?? 'Keyward secrets key',

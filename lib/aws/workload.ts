@@ -3,9 +3,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
+import { lambdaVariableProblems } from '../core/aws-names';
+import { fail, failOnProblems } from '../core/errors';
 import { KeywardGrant } from './grant';
-import { ISecret } from './secret';
+import { ISecret, Secret } from './secret';
 import { WorkloadPolicy } from './workload-policy';
 
 /** How a Lambda function receives a secret. */
@@ -57,6 +58,8 @@ export interface RoleSecretOptions {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The variables the Parameters and Secrets extension reads its settings from. */
+const EXTENSION_VARIABLES = /^(PARAMETERS_SECRETS_EXTENSION_|SECRETS_MANAGER_|SSM_PARAMETER_STORE_)/;
 /** Per function or container: the variables Keyward set and the secret each holds, so none is silently overwritten. */
 const claimedVariables = new WeakMap<IConstruct, Map<string, ISecret>>();
 
@@ -76,8 +79,10 @@ export class Workload {
       fail(fn, 'workload-principal', 'the function has no role Keyward can attach its workload policy to');
     }
     const variable = options.environmentVariable ?? `${upperSnake(secret.node.id)}_SECRET_ARN`;
-    if (!ENV_NAME.test(variable)) {
-      fail(fn, 'environment-variable', `environment variable name "${variable}" is not a valid name`);
+    failOnProblems(fn, 'environment-variable', lambdaVariableProblems(variable));
+    if (EXTENSION_VARIABLES.test(variable)) {
+      fail(fn, 'environment-variable', `environment variable ${variable} is a setting of the Parameters and Secrets extension; `
+        + 'give the secret ARN another name');
     }
     // A function created with `paramsAndSecrets` already has the layer (aws-cdk-lib's child "ParamsAndSecretsLayer").
     const hasLayer = claimedVariables.has(fn) || fn.node.tryFindChild('ParamsAndSecretsLayer') !== undefined;
@@ -124,6 +129,7 @@ export class Workload {
         fail(container, 'json-field', `JSON field "${field}" must be a concrete name without ":"`);
       }
     }
+    checkFields(container, secret, Object.values(fields));
     checkVariables(container, variables, secret, false);
     const role = container.taskDefinition.obtainExecutionRole();
     WorkloadPolicy.of(role, { workloadName: options.workloadName });
@@ -155,6 +161,24 @@ export class Workload {
 
   private constructor() {
     // static only
+  }
+}
+
+/** Throw when the secret's JSON is known at synth (generated content) and is not JSON or lacks one of `fields`. */
+function checkFields(container: IConstruct, secret: ISecret, fields: string[]): void {
+  const known = secret instanceof Secret ? secret._jsonFields() : undefined;
+  if (known === undefined || fields.length === 0) {
+    return;
+  }
+  if (known.length === 0) {
+    fail(container, 'json-field', `${secret.node.path} holds one generated value, not JSON, so ECS cannot inject its field(s) `
+      + `${fields.map(f => `"${f}"`).join(', ')} and the task would not start; inject the whole value with environmentVariable, `
+      + 'or make the content SecretContent.generatedJson');
+  }
+  const missing = fields.filter(f => !known.includes(f));
+  if (missing.length > 0) {
+    fail(container, 'json-field', `the JSON of ${secret.node.path} has no field ${missing.map(f => `"${f}"`).join(', ')} `
+      + `(its fields: ${known.join(', ')}), so the task would not start`);
   }
 }
 

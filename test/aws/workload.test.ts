@@ -119,8 +119,9 @@ describe('Workload', () => {
   test('errors: a variable never silently changes secret', () => {
     const stack = newStack();
     // Two secrets with the same construct id in different scopes: the same default variable name.
-    const a = new Secret(new Construct(stack, 'Orders'), 'Db', { rotation: NO_ROTATION });
-    const b = new Secret(new Construct(stack, 'Billing'), 'Db', { rotation: NO_ROTATION });
+    const content = SecretContent.generatedJson({ username: 'app' }, 'password');
+    const a = new Secret(new Construct(stack, 'Orders'), 'Db', { rotation: NO_ROTATION, content });
+    const b = new Secret(new Construct(stack, 'Billing'), 'Db', { rotation: NO_ROTATION, content });
     const f = fn(stack);
     Workload.lambdaFunction(f, a);
     expectKeywardError(() => Workload.lambdaFunction(f, b), 'Svc/Fn', 'environment-variable', /DB_SECRET_ARN already holds the secret Svc\/Orders\/Db/);
