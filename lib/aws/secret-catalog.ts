@@ -109,9 +109,9 @@ export class SecretCatalog extends Construct {
     return [...this.all];
   }
 
-  /** The shard number (0 to `shardCount - 1`) of a secret id or shard key: a pure function of that string. */
+  /** The shard number (1 to `shardCount`, the `N` of `ShardN`) of a secret id or shard key: a pure function of that string. */
   public shardOf(idOrShardKey: string): number {
-    return crypto.createHash('sha256').update(idOrShardKey).digest().readUInt32BE(0) % this.shardCount;
+    return 1 + crypto.createHash('sha256').update(idOrShardKey).digest().readUInt32BE(0) % this.shardCount;
   }
 
   /**

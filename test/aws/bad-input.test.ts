@@ -373,7 +373,7 @@ const ISSUE_12_ROWS: Row[] = [
       const c = new SecretCatalog(svc(a), 'Catalog', { shards: 1, maxResourcesPerStack: 10 });
       for (let i = 0; i < 5; i++) c.addSecret(`S${i}`, { rotation: NO_ROTATION });
     },
-    path: 'Svc/Catalog', rule: 'catalog-shard-full', says: /"S3" hashes to Shard0/,
+    path: 'Svc/Catalog', rule: 'catalog-shard-full', says: /"S3" hashes to Shard1/,
   },
   {
     input: 'catalog shard key that is empty',

@@ -198,7 +198,7 @@ describe('SecretCatalog', () => {
       const catalog = new SecretCatalog(new Stack(app, 'Data', { env: ENV }), 'Catalog', { shards: 1 });
       const bigTags = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`team-${i}-${'k'.repeat(110)}`, 'v'.repeat(256)]));
       for (let i = 0; i < 60; i++) catalog.addSecret(`Big${i}`, { tags: bigTags, rotation: NO_ROTATION });
-      expectKeywardError(() => app.synth(), 'Data/Catalog', 'catalog-shard-full', /Shard0's template is about \d+ KB/);
+      expectKeywardError(() => app.synth(), 'Data/Catalog', 'catalog-shard-full', /Shard1's template is about \d+ KB/);
     });
   });
 
@@ -222,13 +222,13 @@ describe('SecretCatalog', () => {
     test('a full shard fails when the secret is added, naming the shard and the way out', () => {
       const catalog = new SecretCatalog(new Stack(new App(), 'Data', { env: ENV }), 'Catalog', { shards: 2, maxResourcesPerStack: 12 });
       const ids = Array.from({ length: 40 }, (_, i) => `S${i}`);
-      const inFirst = ids.filter(id => catalog.shardOf(id) === 0);
+      const inFirst = ids.filter(id => catalog.shardOf(id) === 1);
       inFirst.slice(0, 4).forEach(id => catalog.addSecret(id, { rotation: NO_ROTATION }));
       expectKeywardError(() => catalog.addSecret(inFirst[4], { rotation: NO_ROTATION }), 'Data/Catalog', 'catalog-shard-full',
-        /hashes to Shard0, which already holds 12 of its 12 resources.*shardKey/);
+        /hashes to Shard1, which already holds 12 of its 12 resources.*shardKey/);
       // The other shard still has room, and a shard key can send the secret there.
-      const key = ids.find(id => catalog.shardOf(id) === 1)!;
-      expect(catalog.addSecret(inFirst[4], { shardKey: key, rotation: NO_ROTATION }).node.path).toBe(`Data/Catalog/Shard1/${inFirst[4]}`);
+      const key = ids.find(id => catalog.shardOf(id) === 2)!;
+      expect(catalog.addSecret(inFirst[4], { shardKey: key, rotation: NO_ROTATION }).node.path).toBe(`Data/Catalog/Shard2/${inFirst[4]}`);
     });
 
     test.each([0, 1001, 2.5])('shards %p', (shards) => {
