@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -62,6 +62,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EXTENSION_VARIABLES = /^(PARAMETERS_SECRETS_EXTENSION_|SECRETS_MANAGER_|SSM_PARAMETER_STORE_)/;
 /** Per function or container: the variables Keyward set and the secret each holds, so none is silently overwritten. */
 const claimedVariables = new WeakMap<IConstruct, Map<string, ISecret>>();
+/** Per function: every environment variable Keyward set (secret ARNs and the extension's settings). */
+const keywardVariables = new WeakMap<lambda.Function, Set<string>>();
 
 /**
  * One call wires a secret into a consumer with least privilege and no plaintext. Every wiring grants read through
@@ -94,6 +96,7 @@ export class Workload {
     WorkloadPolicy.of(fn, { workloadName: options.workloadName });
     const grant = secret.grantRead(fn);
     fn.addEnvironment(variable, secret.secretArn);
+    keywardVariables.set(fn, new Set([...(keywardVariables.get(fn) ?? []), variable]));
     if (!hasLayer) {
       const extension = options.extension ?? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
         cacheEnabled: true,
@@ -102,9 +105,11 @@ export class Workload {
       fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'KeywardParamsAndSecretsLayer', bound.arn));
       for (const [k, v] of Object.entries(bound.environmentVars)) {
         fn.addEnvironment(k, String(v));
+        keywardVariables.set(fn, new Set([...(keywardVariables.get(fn) ?? []), k]));
       }
     }
     recordVariables(fn, [variable], secret);
+    acknowledgeEnvironmentEncryption(fn);
     grant.applyBefore(fn);
     return grant;
   }
@@ -162,6 +167,38 @@ export class Workload {
   private constructor() {
     // static only
   }
+}
+
+/** Why a function whose environment holds only what Keyward set needs no customer-managed key for it (checkov CKV_AWS_173). */
+const ENVIRONMENT_ENCRYPTION_REASON = 'Keyward: the environment holds only secret ARNs and the Parameters and Secrets extension settings, '
+  + 'no secret value; Lambda encrypts it at rest with its AWS managed key. Encrypting it with the secrets key would give the '
+  + 'function direct kms:Decrypt on that key, outside the kms:ViaService condition its grants carry.';
+const CHECKOV_SKIPPED = new WeakSet<lambda.Function>();
+
+/**
+ * Skip checkov's CKV_AWS_173 (environment variables not encrypted with a customer-managed key) on `fn` with the reason
+ * above — decided at synth, and only when every variable of the function is one Keyward set (an ARN or an extension
+ * setting) and the function has no key of its own: a variable the app adds itself keeps the finding.
+ */
+function acknowledgeEnvironmentEncryption(fn: lambda.Function): void {
+  const cfn = fn.node.defaultChild;
+  if (CHECKOV_SKIPPED.has(fn) || !(cfn instanceof lambda.CfnFunction)) {
+    return;
+  }
+  CHECKOV_SKIPPED.add(fn);
+  const existing = cfn.getMetadata('checkov') as { skip?: unknown[] } | undefined;
+  cfn.addMetadata('checkov', Lazy.any({
+    produce: () => {
+      const rendered = Stack.of(fn).resolve(cfn.environment) as { variables?: { [name: string]: unknown } } | undefined;
+      const ours = keywardVariables.get(fn) ?? new Set<string>();
+      const onlyOurs = Object.keys(rendered?.variables ?? {}).every(v => ours.has(v));
+      const skip = [...(existing?.skip ?? [])];
+      if (onlyOurs && cfn.kmsKeyArn === undefined) {
+        skip.push({ id: 'CKV_AWS_173', comment: ENVIRONMENT_ENCRYPTION_REASON });
+      }
+      return skip.length > 0 ? { ...existing, skip } : existing;
+    },
+  }));
 }
 
 /** Throw when the secret's JSON is known at synth (generated content) and is not JSON or lacks one of `fields`. */
