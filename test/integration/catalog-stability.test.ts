@@ -12,7 +12,7 @@ test('1,000 secrets: removing, adding and reordering changes only the touched se
   const started = Date.now();
   const r = catalogStability(1000);
   process.stdout.write(`catalog stability, 1,000 secrets in ${r.shardFiles} shards: 4 syntheses + 3 diffs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
-    + `  remove ${removedTenant(1000)}:\n${r.removed.text.replace(/^/gm, '    ')}`
+    + `  remove ${removedTenant(1000)}:\n${r.removed.text.trimEnd().replace(/^/gm, '    ')}\n`
     + `  add TenantNew: ${r.added.text}  reverse the order: ${r.reordered.text}`);
   expect(r.base.size).toBe(1000);
   expect(r.removed.changes.map(c => [c.kind, c.resourceType, new RegExp(`^${removedTenant(1000)}[0-9A-F]{8}$`).test(c.address)]))
