@@ -1,7 +1,7 @@
 // Every invalid input the user guide mentions, and every AWS mistake that used to synthesize silently (issue 12), in
 // one table. Each row builds a fresh app, synthesizes it, and must fail with the construct path and the rule id —
 // either when the construct is created or in a synth-time validation.
-import { App, Duration, SecretValue, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -93,6 +93,11 @@ const GUIDE_ROWS: Row[] = [
     path: 'Svc/S', rule: 'reserved-tag',
   },
   {
+    input: 'Tags.of(stack) changing a Keyward tag',
+    build: a => { const s = svc(a); secret(s); Tags.of(s).add('keyward:rotation', 'hosted'); },
+    path: 'Svc/S', rule: 'reserved-tag', says: /changed/,
+  },
+  {
     input: 'Tags.of(stack) removing a Keyward tag',
     build: a => { const s = svc(a); secret(s); Tags.of(s).remove('keyward:rotation'); },
     path: 'Svc/S', rule: 'reserved-tag', says: /removed/,
@@ -148,6 +153,30 @@ const GUIDE_ROWS: Row[] = [
   {
     input: 'description that embeds SecretValue.unsafePlainText',
     build: a => secret(svc(a), 'S', { description: `db ${SecretValue.unsafePlainText('hunter2').toString()}` }),
+    path: 'Svc/S', rule: 'plaintext-value',
+  },
+  {
+    input: 'tag that embeds SecretValue.unsafePlainText',
+    build: a => secret(svc(a), 'S', { tags: { owner: SecretValue.unsafePlainText('hunter2').toString() } }),
+    path: 'Svc/S', rule: 'plaintext-value',
+  },
+  {
+    input: 'rotation reason that embeds SecretValue.unsafePlainText',
+    build: a => secret(svc(a), 'S', { rotation: SecretRotation.none(`never rotated, see ${SecretValue.unsafePlainText('hunter2').toString()}`) }),
+    path: 'Svc/S', rule: 'plaintext-value',
+  },
+  {
+    input: 'fixed field that embeds SecretValue.unsafePlainText',
+    build: a => secret(svc(a), 'S', { content: SecretContent.generatedJson({ host: SecretValue.unsafePlainText('db.internal').toString() }, 'password') }),
+    path: 'Svc/S', rule: 'plaintext-value',
+  },
+  {
+    input: 'reference mixing a token with literal text',
+    build: a => {
+      const s = svc(a);
+      const host = new CfnParameter(s, 'Host').valueAsString;
+      secret(s, 'S', { content: SecretContent.fromReference(SecretValue.unsafePlainText(JSON.stringify({ host, password: 'hunter2-literal' }))) });
+    },
     path: 'Svc/S', rule: 'plaintext-value',
   },
   {
@@ -374,6 +403,15 @@ const ISSUE_12_ROWS: Row[] = [
       for (let i = 0; i < 5; i++) c.addSecret(`S${i}`, { rotation: NO_ROTATION });
     },
     path: 'Svc/Catalog', rule: 'catalog-shard-full', says: /"S3" hashes to Shard1/,
+  },
+  {
+    input: 'catalog shard whose template passes the size budget',
+    build: a => {
+      const c = new SecretCatalog(svc(a), 'Catalog', { shards: 1 });
+      const big = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`team-${i}-${'k'.repeat(110)}`, 'v'.repeat(256)]));
+      for (let i = 0; i < 60; i++) c.addSecret(`S${i}`, { tags: big, rotation: NO_ROTATION });
+    },
+    path: 'Svc/Catalog', rule: 'catalog-shard-full', says: /KB/,
   },
   {
     input: 'catalog shard key that is empty',
