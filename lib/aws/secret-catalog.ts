@@ -10,6 +10,8 @@ import { ISecretsKey, SecretsKey } from './secrets-key';
 
 /** CloudFormation's hard limit of resources in one template. */
 const CFN_MAX_RESOURCES = 500;
+/** Most shards: each is an `AWS::CloudFormation::Stack` in the catalog's stack, which holds other resources too. */
+const MAX_SHARDS = 200;
 /** CloudFormation's limit of a template read from S3 (every nested stack's), in bytes. */
 const CFN_MAX_TEMPLATE_BYTES = 1024 * 1024;
 /** The share of that limit a shard may fill: the rest is headroom for what the estimate below does not see. */
@@ -37,7 +39,7 @@ export interface SecretCatalogProps {
    * How many shards (nested stacks) the catalog spreads its secrets over. A secret's shard is a hash of its id (or its
    * `shardKey`) modulo this number, so adding, removing or reordering secrets never moves another one; changing this
    * number moves most secrets to another nested stack (a delete and a create): choose it once, for the size the
-   * catalog will reach (about one shard per 80 secrets). Shards are created when their first secret is added.
+   * catalog will reach (about one shard per 80 secrets), at most 200. Shards are created when their first secret is added.
    * @default 16
    */
   readonly shards?: number;
@@ -88,8 +90,9 @@ export class SecretCatalog extends Construct {
       fail(this, 'catalog-stack-size', `maxResourcesPerStack must be a whole number from 10 to ${CFN_MAX_RESOURCES} (got ${max})`);
     }
     const shards = props.shards ?? 16;
-    if (!Number.isInteger(shards) || shards < 1 || shards > 1000) {
-      fail(this, 'catalog-shards', `shards must be a whole number from 1 to 1000 (got ${shards})`);
+    if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+      fail(this, 'catalog-shards', `shards must be a whole number from 1 to ${MAX_SHARDS} (got ${shards}): each shard is a resource of the `
+        + `catalog's own stack, which CloudFormation limits to ${CFN_MAX_RESOURCES}`);
     }
     this.maxResources = max;
     this.shardCount = shards;
