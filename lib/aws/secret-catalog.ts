@@ -1,11 +1,13 @@
 import * as crypto from 'crypto';
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { fail, formatViolation } from '../core/errors';
 import { KeywardGrant } from './grant';
 import { Secret, SecretProps } from './secret';
 import { SecretGroup } from './secret-group';
+import { SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey } from './secrets-key';
 
 /** CloudFormation's hard limit of resources in one template. */
@@ -19,6 +21,8 @@ const TEMPLATE_BYTES_BUDGET = Math.floor(CFN_MAX_TEMPLATE_BYTES * 0.8);
 /**
  * Resources a secret may grow to after it is placed: the secret, its resource policy and a rotation schedule (a
  * rotation decided later with `decideRotation`). Reserved when the secret is added, so a shard never overflows later.
+ * A hosted rotation reserves one more: the `AWS::SecretsManager` transform adds the rotation function's nested stack
+ * to the processed template, which is what CloudFormation's 500 counts.
  */
 const RESOURCES_PER_SECRET = 3;
 /**
@@ -136,7 +140,8 @@ export class SecretCatalog extends Construct {
     }
     const index = this.shardOf(props.shardKey ?? id);
     const used = this.reserved.get(index) ?? 0;
-    if (used + RESOURCES_PER_SECRET > this.maxResources) {
+    const needed = RESOURCES_PER_SECRET + (props.rotation?.kind === SecretRotationKind.HOSTED ? 1 : 0);
+    if (used + needed > this.maxResources) {
       fail(this, 'catalog-shard-full', `secret "${id}" hashes to Shard${index}, which already holds ${used} of its ${this.maxResources} `
         + `resources (${RESOURCES_PER_SECRET} reserved per secret); give it a shardKey whose shard has room (catalog.shardOf(key)), or `
         + 'raise maxResourcesPerStack (CloudFormation allows 500); more shards would move existing secrets to other nested stacks');
@@ -147,7 +152,7 @@ export class SecretCatalog extends Construct {
     if (props.secretName !== undefined) {
       this.names.set(props.secretName, secret.node.path);
     }
-    this.reserved.set(index, used + Math.max(RESOURCES_PER_SECRET, countResources(secret)));
+    this.reserved.set(index, used + Math.max(needed, countResources(secret) + hostedRotations(secret)));
     this.all.push(secret);
     this.readAll?.addSecret(secret);
     return secret;
@@ -178,10 +183,10 @@ export class SecretCatalog extends Construct {
   private validateShards(): string[] {
     const problems: string[] = [];
     for (const [index, shard] of this.shards) {
-      const count = countResources(shard);
+      const count = countResources(shard) + hostedRotations(shard);
       if (count > CFN_MAX_RESOURCES) {
-        problems.push(formatViolation(this, 'catalog-shard-full',
-          `Shard${index} holds ${count} resources, over CloudFormation's limit of ${CFN_MAX_RESOURCES}; lower maxResourcesPerStack`));
+        problems.push(formatViolation(this, 'catalog-shard-full', `Shard${index} holds ${count} resources (a hosted rotation counts its `
+          + `rotation function's nested stack), over CloudFormation's limit of ${CFN_MAX_RESOURCES}; lower maxResourcesPerStack`));
       }
       const bytes = estimateTemplateBytes(shard, this.all.filter(s => s.node.scope === shard));
       if (bytes > TEMPLATE_BYTES_BUDGET) {
@@ -196,6 +201,11 @@ export class SecretCatalog extends Construct {
 
 function countResources(scope: IConstruct): number {
   return scope.node.findAll().filter(c => CfnResource.isCfnResource(c)).length;
+}
+
+/** Hosted rotations under `scope`: each becomes one more resource (a nested stack) when CloudFormation runs the transform. */
+function hostedRotations(scope: IConstruct): number {
+  return scope.node.findAll().filter(c => c instanceof secretsmanager.CfnRotationSchedule && c.hostedRotationLambda !== undefined).length;
 }
 
 /**

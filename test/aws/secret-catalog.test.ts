@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SecretCatalog, SecretContent, SecretRotation } from '../../lib/aws';
 import { estimateTemplateBytes } from '../../lib/aws/secret-catalog';
 import { DataLossKind } from '../../lib/guard';
@@ -229,6 +230,16 @@ describe('SecretCatalog', () => {
       // The other shard still has room, and a shard key can send the secret there.
       const key = ids.find(id => catalog.shardOf(id) === 2)!;
       expect(catalog.addSecret(inFirst[4], { shardKey: key, rotation: NO_ROTATION }).node.path).toBe(`Data/Catalog/Shard2/${inFirst[4]}`);
+    });
+
+    test('a hosted rotation reserves one more resource: the transform adds the rotation function\'s nested stack', () => {
+      const catalogOf = () => new SecretCatalog(new Stack(new App(), 'Data', { env: ENV }), 'Catalog', { shards: 1, maxResourcesPerStack: 12 });
+      const plain = catalogOf();
+      for (let i = 0; i < 4; i++) plain.addSecret(`P${i}`, { rotation: NO_ROTATION });
+      const hosted = catalogOf();
+      const rotation = SecretRotation.hosted(secretsmanager.HostedRotation.mysqlSingleUser());
+      for (let i = 0; i < 3; i++) hosted.addSecret(`H${i}`, { rotation });
+      expectKeywardError(() => hosted.addSecret('P', { rotation: NO_ROTATION }), 'Data/Catalog', 'catalog-shard-full', /holds 12 of its 12/);
     });
 
     test.each([0, 201, 2.5])('shards %p', (shards) => {
