@@ -36,7 +36,8 @@ export function synthKeywardAws(s: AwsScenario, outdir: string): string {
 export function synthKeywardCatalog(n: number, workloads: number, outdir: string, firstReadsAll = true, mode: GrantMode = GrantMode.TAG): string {
   const app = new cdk.App({ outdir, context: { '@keyward/grants:mode': mode } });
   const data = new cdk.Stack(app, 'Data', { env: ENV });
-  const catalog = new SecretCatalog(data, 'Catalog');
+  // About 80 secrets per shard: the shard count is fixed for the catalog's size (changing it would move secrets).
+  const catalog = new SecretCatalog(data, 'Catalog', { shards: Math.max(16, Math.ceil(n / 80)) });
   const apps = new cdk.Stack(app, 'Apps', { env: ENV });
   const roles = Array.from({ length: workloads }, (_, i) =>
     new iam.Role(apps, `Workload${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));

@@ -108,6 +108,7 @@ const RAISERS: { [fn: string]: { rule: number; message: number } } = {
   'formatViolation': { rule: 1, message: 2 },
   'KeywardValidationError': { rule: 1, message: 2 },
   'claim': { rule: 3, message: 4 },
+  'claimUniqueName': { rule: 3, message: 1 },
 };
 
 /** Every rule a construct raises, read from lib/. A raiser called with a computed rule id (outside the helpers that
@@ -130,12 +131,15 @@ export function raisedErrors(): RaisedError[] {
       const literal = ruleArg && /^'([a-z0-9-]+)'$/.exec(ruleArg);
       if (!literal) {
         // The helpers pass their own `rule` parameter through; anything else must name its rule literally.
-        if (ruleArg === 'rule' && (rel === 'lib/core/errors.ts' || rel === 'lib/vault/private/registry.ts')) continue;
+        if (ruleArg === 'rule' && (rel === 'lib/core/errors.ts' || rel === 'lib/vault/private/registry.ts' || rel === 'lib/aws/private/unique-names.ts')) continue;
         throw new Error(`${rel}: ${m[1]}(...) with a computed rule id (${ruleArg}): name the rule literally`);
       }
       const message = templateText(args[spec.message] ?? '');
       // claim(owner, kind, key, rule, what) words its message in registry.ts.
-      out.push({ rule: literal[1], file: rel, message: m[1] === 'claim' ? `${message} "…" is already declared by …` : message });
+      // claimUniqueName(scope, kind, name, rule) words its message in unique-names.ts.
+      const worded = m[1] === 'claim' ? `${message} "…" is already declared by …`
+        : m[1] === 'claimUniqueName' ? `${message} "…" is already used by … in the same account and region` : message;
+      out.push({ rule: literal[1], file: rel, message: worded });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { secretLikeFieldProblems } from '../core/aws-names';
+import { passwordCharacterProblems, secretLikeFieldProblems } from '../core/aws-names';
 import { detectSecret, maskSecret } from '../core/detect';
 import { fail, failOnProblems } from '../core/errors';
 import { visibleLength } from '../core/reason';
@@ -135,11 +135,28 @@ export class SecretContent {
     this.source = source;
   }
 
+  /**
+   * @internal The JSON fields of the value when they are known at synth: the fixed fields and the generated field of
+   * `generatedJson`; `[]` when the value is known not to be JSON (`generated`); undefined when it is not known
+   * (a reference, or a declared-only value set out of band).
+   */
+  public _jsonFields(): string[] | undefined {
+    if (this.source !== SecretValueSource.GENERATED) {
+      return undefined;
+    }
+    return this.fixedFields === undefined ? [] : [...Object.keys(this.fixedFields), this.generatedField ?? ''].sort();
+  }
+
   /** @internal */
   public _bind(scope: IConstruct): BoundContent {
     const length = this.options.length;
     if (length !== undefined && !Token.isUnresolved(length) && (!Number.isInteger(length) || length < 1 || length > 4096)) {
       fail(scope, 'generated-length', `generated values must be 1 to 4096 characters long (got ${length})`);
+    }
+    if (this.reference === undefined && !Object.values(this.options).some(v => Token.isUnresolved(v))) {
+      failOnProblems(scope, 'generated-characters', passwordCharacterProblems({
+        ...this.options, length: length ?? 32, requireEachIncludedType: this.options.requireEachIncludedType ?? true,
+      }));
     }
     if (this.sops !== undefined) {
       const bound = bindSopsFile(scope, this.sops.file, this.sops.options);

@@ -2,13 +2,14 @@ import { DefaultStackSynthesizer, Fn, Lazy, RemovalPolicy, Stack, Token } from '
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems } from '../core/aws-names';
+import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems, tagProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { MIN_REASON, visibleLength } from '../core/reason';
 import { GrantMode, KeywardGrant } from './grant';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
-import { crossAccountPrincipal } from './private/principals';
+import { assertWorkloadPrincipal, crossAccountPrincipal } from './private/principals';
+import { claimUniqueName } from './private/unique-names';
 import { SecretContent } from './secret-content';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
@@ -18,6 +19,8 @@ import { WorkloadPolicy } from './workload-policy';
 
 /** The most tags a Secrets Manager secret can carry. */
 const MAX_SECRET_TAGS = 50;
+/** Tags Keyward sets on every secret: `keyward:value-source` and `keyward:rotation`. */
+const KEYWARD_FIXED_TAGS = 2;
 
 /** A Secrets Manager secret that Keyward can grant. */
 export interface ISecret extends IConstruct {
@@ -131,18 +134,18 @@ export abstract class SecretBase extends Construct implements ISecret {
   public abstract readonly keywardOwned: boolean;
 
   public grantRead(grantee: iam.IGrantable): KeywardGrant {
+    assertWorkloadPrincipal(this, grantee, 'read');
     return this._grantAccess(grantee, 'read');
   }
 
   public grantWrite(grantee: iam.IGrantable): KeywardGrant {
+    assertWorkloadPrincipal(this, grantee, 'write');
     return this._grantAccess(grantee, 'write');
   }
 
   /** @internal */
   protected abstract _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant;
 }
-
-const namesByStack = new WeakMap<Stack, Map<string, string>>();
 
 /**
  * A Secrets Manager secret encrypted with a customer-managed Keyward key, retained on removal, with a resource
@@ -194,39 +197,42 @@ export class Secret extends SecretBase {
   private readonly crossAccount = { read: [] as string[], write: [] as string[] };
   private readonly tagAdministrators: string[];
   private shim?: secretsmanager.ISecret;
+  private readonly content: SecretContent;
 
   constructor(scope: Construct, id: string, props: SecretProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
     if (props.secretName !== undefined && !Token.isUnresolved(props.secretName)) {
       failOnProblems(this, 'secret-name', secretNameProblems(props.secretName));
-      let names = namesByStack.get(stack);
-      if (!names) {
-        names = new Map();
-        namesByStack.set(stack, names);
-      }
-      const other = names.get(props.secretName);
-      if (other !== undefined) {
-        fail(this, 'duplicate-secret-name', `secret name "${props.secretName}" is already used by ${other} in stack ${stack.stackName}`);
-      }
-      names.set(props.secretName, this.node.path);
     }
     assertNoPlaintext(this, 'the description', props.description);
     assertNoPlaintext(this, 'a tag', props.tags);
-    for (const key of Object.keys(props.tags ?? {})) {
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
       if (isReservedTagKey(key)) {
         fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags (in any letter case, as IAM compares tag keys) decide access`);
       }
+      failOnProblems(this, 'secret-tag', Token.isUnresolved(key) || Token.isUnresolved(value) ? [] : tagProblems(key, value));
+    }
+    if (Object.keys(props.tags ?? {}).length + KEYWARD_FIXED_TAGS > MAX_SECRET_TAGS) {
+      fail(this, 'tag-limit', `${Object.keys(props.tags ?? {}).length} tags plus Keyward's own ${KEYWARD_FIXED_TAGS} (value source, rotation) `
+        + `are more than the ${MAX_SECRET_TAGS} tags Secrets Manager allows on a secret`);
     }
     for (const account of props.sharedWithAccounts ?? []) {
       failOnProblems(this, 'shared-account', accountProblems(account));
     }
     this.replicas = props.replicas ?? [];
     this.validateReplicas(stack);
+    if (props.secretName !== undefined) {
+      // A replica takes the name in its region too.
+      for (const region of [undefined, ...this.replicas.map(r => r.region)]) {
+        claimUniqueName(this, 'secret name', props.secretName, 'duplicate-secret-name', region);
+      }
+    }
 
     this.key = props.encryptionKey ?? SecretsKey._defaultFor(this);
     this.encryptionKey = this.key;
     const content = props.content ?? SecretContent.generated();
+    this.content = content;
     const bound = content._bind(this);
     // Before Keyward's note is appended, the user's description ends in a sentence stop.
     const own = bound.note !== undefined ? props.description?.replace(/([^.!?])\s*$/, '$1.') : props.description;
@@ -247,7 +253,7 @@ export class Secret extends SecretBase {
       this.resource.tags.setTag(k, v);
     }
     this.setKeywardTag('keyward:value-source', content.source);
-    this.fixedTagCount = Object.keys(props.tags ?? {}).length + 2; // + value-source, rotation
+    this.fixedTagCount = Object.keys(props.tags ?? {}).length + KEYWARD_FIXED_TAGS;
     this.secretArn = this.resource.ref;
     this.secretArnForPolicies = this.resource.ref;
     this.secretName = props.secretName;
@@ -280,6 +286,11 @@ export class Secret extends SecretBase {
         const rendered = ((this.resource.tags.renderTags() as { [k: string]: unknown }[] | undefined) ?? [])
           .map(t => ({ key: t.key ?? t.Key, value: t.value ?? t.Value }));
         problems.push(...this.foreignKeywardTags(rendered));
+        for (const { key, value } of rendered) {
+          if (typeof key === 'string' && typeof value === 'string' && !Token.isUnresolved(key) && !Token.isUnresolved(value)) {
+            problems.push(...tagProblems(key, value).map(p => formatViolation(this, 'secret-tag', p)));
+          }
+        }
         const tagCount = rendered.length;
         if (tagCount > MAX_SECRET_TAGS) {
           problems.push(formatViolation(this, 'tag-limit', `secret carries ${tagCount} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); grant workloads through a SecretGroup`));
@@ -362,6 +373,11 @@ export class Secret extends SecretBase {
       });
     }
     return this.shim;
+  }
+
+  /** @internal The JSON fields of the value when known at synth (see SecretContent). */
+  public _jsonFields(): string[] | undefined {
+    return this.content._jsonFields();
   }
 
   /** @internal Where the secret and its replicas live. */

@@ -8,6 +8,7 @@ import { KeywardGrant } from './grant';
 import { hashId, SecretTarget } from './private/access';
 import { fmt, KEY_POLICY_MAX_BYTES, resolvedPolicySize } from './private/policy-size';
 import { crossAccountPrincipal } from './private/principals';
+import { claimUniqueName } from './private/unique-names';
 import { WorkloadPolicy } from './workload-policy';
 
 /** A KMS key that encrypts Keyward secrets. */
@@ -189,6 +190,7 @@ export class SecretsKey extends SecretsKeyBase {
     }
     if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
       failOnProblems(this, 'key-alias', kmsAliasProblems(props.alias));
+      claimUniqueName(this, 'key alias', props.alias, 'duplicate-key-alias');
     }
     this.inner = new kms.Key(this, 'Resource', {
       description: props.description ?? 'Keyward secrets key',

@@ -1,11 +1,12 @@
-import { Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
+import { lambdaVariableProblems } from '../core/aws-names';
+import { fail, failOnProblems } from '../core/errors';
 import { KeywardGrant } from './grant';
-import { ISecret } from './secret';
+import { ISecret, Secret } from './secret';
 import { WorkloadPolicy } from './workload-policy';
 
 /** How a Lambda function receives a secret. */
@@ -57,8 +58,12 @@ export interface RoleSecretOptions {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The variables the Parameters and Secrets extension reads its settings from. */
+const EXTENSION_VARIABLES = /^(PARAMETERS_SECRETS_EXTENSION_|SECRETS_MANAGER_|SSM_PARAMETER_STORE_)/;
 /** Per function or container: the variables Keyward set and the secret each holds, so none is silently overwritten. */
 const claimedVariables = new WeakMap<IConstruct, Map<string, ISecret>>();
+/** Per function: every environment variable Keyward set (secret ARNs and the extension's settings). */
+const keywardVariables = new WeakMap<lambda.Function, Set<string>>();
 
 /**
  * One call wires a secret into a consumer with least privilege and no plaintext. Every wiring grants read through
@@ -76,8 +81,10 @@ export class Workload {
       fail(fn, 'workload-principal', 'the function has no role Keyward can attach its workload policy to');
     }
     const variable = options.environmentVariable ?? `${upperSnake(secret.node.id)}_SECRET_ARN`;
-    if (!ENV_NAME.test(variable)) {
-      fail(fn, 'environment-variable', `environment variable name "${variable}" is not a valid name`);
+    failOnProblems(fn, 'environment-variable', lambdaVariableProblems(variable));
+    if (EXTENSION_VARIABLES.test(variable)) {
+      fail(fn, 'environment-variable', `environment variable ${variable} is a setting of the Parameters and Secrets extension; `
+        + 'give the secret ARN another name');
     }
     // A function created with `paramsAndSecrets` already has the layer (aws-cdk-lib's child "ParamsAndSecretsLayer").
     const hasLayer = claimedVariables.has(fn) || fn.node.tryFindChild('ParamsAndSecretsLayer') !== undefined;
@@ -89,6 +96,7 @@ export class Workload {
     WorkloadPolicy.of(fn, { workloadName: options.workloadName });
     const grant = secret.grantRead(fn);
     fn.addEnvironment(variable, secret.secretArn);
+    keywardVariables.set(fn, new Set([...(keywardVariables.get(fn) ?? []), variable]));
     if (!hasLayer) {
       const extension = options.extension ?? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
         cacheEnabled: true,
@@ -97,9 +105,11 @@ export class Workload {
       fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'KeywardParamsAndSecretsLayer', bound.arn));
       for (const [k, v] of Object.entries(bound.environmentVars)) {
         fn.addEnvironment(k, String(v));
+        keywardVariables.set(fn, new Set([...(keywardVariables.get(fn) ?? []), k]));
       }
     }
     recordVariables(fn, [variable], secret);
+    acknowledgeEnvironmentEncryption(fn);
     grant.applyBefore(fn);
     return grant;
   }
@@ -124,6 +134,7 @@ export class Workload {
         fail(container, 'json-field', `JSON field "${field}" must be a concrete name without ":"`);
       }
     }
+    checkFields(container, secret, Object.values(fields));
     checkVariables(container, variables, secret, false);
     const role = container.taskDefinition.obtainExecutionRole();
     WorkloadPolicy.of(role, { workloadName: options.workloadName });
@@ -155,6 +166,56 @@ export class Workload {
 
   private constructor() {
     // static only
+  }
+}
+
+/** Why a function whose environment holds only what Keyward set needs no customer-managed key for it (checkov CKV_AWS_173). */
+const ENVIRONMENT_ENCRYPTION_REASON = 'Keyward: the environment holds only secret ARNs and the Parameters and Secrets extension settings, '
+  + 'no secret value; Lambda encrypts it at rest with its AWS managed key. Encrypting it with the secrets key would give the '
+  + 'function direct kms:Decrypt on that key, outside the kms:ViaService condition its grants carry.';
+const CHECKOV_SKIPPED = new WeakSet<lambda.Function>();
+
+/**
+ * Skip checkov's CKV_AWS_173 (environment variables not encrypted with a customer-managed key) on `fn` with the reason
+ * above — decided at synth, and only when every variable of the function is one Keyward set (an ARN or an extension
+ * setting) and the function has no key of its own: a variable the app adds itself keeps the finding.
+ */
+function acknowledgeEnvironmentEncryption(fn: lambda.Function): void {
+  const cfn = fn.node.defaultChild;
+  if (CHECKOV_SKIPPED.has(fn) || !(cfn instanceof lambda.CfnFunction)) {
+    return;
+  }
+  CHECKOV_SKIPPED.add(fn);
+  const existing = cfn.getMetadata('checkov') as { skip?: unknown[] } | undefined;
+  cfn.addMetadata('checkov', Lazy.any({
+    produce: () => {
+      const rendered = Stack.of(fn).resolve(cfn.environment) as { variables?: { [name: string]: unknown } } | undefined;
+      const ours = keywardVariables.get(fn) ?? new Set<string>();
+      const onlyOurs = Object.keys(rendered?.variables ?? {}).every(v => ours.has(v));
+      const skip = [...(existing?.skip ?? [])];
+      if (onlyOurs && cfn.kmsKeyArn === undefined) {
+        skip.push({ id: 'CKV_AWS_173', comment: ENVIRONMENT_ENCRYPTION_REASON });
+      }
+      return skip.length > 0 ? { ...existing, skip } : existing;
+    },
+  }));
+}
+
+/** Throw when the secret's JSON is known at synth (generated content) and is not JSON or lacks one of `fields`. */
+function checkFields(container: IConstruct, secret: ISecret, fields: string[]): void {
+  const known = secret instanceof Secret ? secret._jsonFields() : undefined;
+  if (known === undefined || fields.length === 0) {
+    return;
+  }
+  if (known.length === 0) {
+    fail(container, 'json-field', `${secret.node.path} holds one generated value, not JSON, so ECS cannot inject its field(s) `
+      + `${fields.map(f => `"${f}"`).join(', ')} and the task would not start; inject the whole value with environmentVariable, `
+      + 'or make the content SecretContent.generatedJson');
+  }
+  const missing = fields.filter(f => !known.includes(f));
+  if (missing.length > 0) {
+    fail(container, 'json-field', `the JSON of ${secret.node.path} has no field ${missing.map(f => `"${f}"`).join(', ')} `
+      + `(its fields: ${known.join(', ')}), so the task would not start`);
   }
 }
 

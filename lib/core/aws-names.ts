@@ -189,3 +189,99 @@ export function secretLikeFieldProblems(field: string): string[] {
   }
   return [];
 }
+
+/** The most characters of a tag key and of a tag value (Secrets Manager, KMS, IAM). */
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+
+/**
+ * A tag on a Secrets Manager secret: the key 1–128 and the value 0–256 characters of letters, digits, spaces and
+ * `_ . : / = + - @`; the key not in AWS's reserved `aws:` prefix (in any letter case: AWS refuses `AWS:x` too).
+ */
+export function tagProblems(key: string, value: string): string[] {
+  const problems: string[] = [];
+  const allowed = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
+  if (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH) {
+    problems.push(`tag key "${shorten(key)}" must be 1 to ${MAX_TAG_KEY_LENGTH} characters long (it is ${key.length})`);
+  }
+  if (key.toLowerCase().startsWith('aws:')) {
+    problems.push(`tag key "${shorten(key)}" starts with "aws:" (in any letter case), which AWS reserves for its own tags`);
+  }
+  if (!allowed.test(key)) {
+    problems.push(`tag key "${shorten(key)}" may only contain letters, digits, spaces and _ . : / = + - @`);
+  }
+  if (value.length > MAX_TAG_VALUE_LENGTH) {
+    problems.push(`the value of tag "${shorten(key)}" must be at most ${MAX_TAG_VALUE_LENGTH} characters long (it is ${value.length})`);
+  }
+  if (!allowed.test(value)) {
+    problems.push(`the value of tag "${shorten(key)}" may only contain letters, digits, spaces and _ . : / = + - @`);
+  }
+  return problems;
+}
+
+/**
+ * Environment variables the Lambda runtime sets itself: a function that sets one fails to deploy
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ */
+export const LAMBDA_RESERVED_VARIABLES = [
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+];
+
+/** A Lambda environment variable name: a letter, then at least one letter, digit or `_`; not reserved by the runtime. */
+export function lambdaVariableProblems(name: string): string[] {
+  if (LAMBDA_RESERVED_VARIABLES.includes(name)) {
+    return [`environment variable ${name} is reserved by the Lambda runtime (which sets it itself); choose another name`];
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_]+$/.test(name)) {
+    return [`environment variable name "${name}" is not valid for Lambda: a letter, then at least one letter, digit or _`];
+  }
+  return [];
+}
+
+/** The characters Secrets Manager's GetRandomPassword draws from, by class. */
+const PASSWORD_CLASSES = {
+  lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  numbers: '0123456789',
+  punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+};
+
+/** What a generated value may be made of (the options of `GenerateSecretString`). */
+export interface PasswordCharacterOptions {
+  readonly length: number;
+  readonly excludeCharacters?: string;
+  readonly excludeLowercase?: boolean;
+  readonly excludeUppercase?: boolean;
+  readonly excludeNumbers?: boolean;
+  readonly excludePunctuation?: boolean;
+  readonly requireEachIncludedType: boolean;
+}
+
+/**
+ * Whether Secrets Manager can generate a value with these options: some character must be left, and with
+ * `requireEachIncludedType` the length must hold one character of each included class.
+ */
+export function passwordCharacterProblems(o: PasswordCharacterOptions): string[] {
+  const excluded = new Set(o.excludeCharacters ?? '');
+  const classes = Object.entries(PASSWORD_CLASSES)
+    .filter(([name]) => !(o as unknown as { [k: string]: unknown })[`exclude${name[0].toUpperCase()}${name.slice(1)}`])
+    .map(([name, chars]) => ({ name, left: [...chars].filter(c => !excluded.has(c)).length }));
+  if (classes.every(c => c.left === 0)) {
+    return ['no character is left to generate the value from: every character class is excluded, or excludeCharacters removes '
+      + 'all characters of the classes that are not'];
+  }
+  if (o.requireEachIncludedType) {
+    if (o.length < classes.length) {
+      return [`a value of ${o.length} characters cannot hold one character of each of the ${classes.length} included classes `
+        + `(${classes.map(c => c.name).join(', ')}) that requireEachIncludedType demands`];
+    }
+  }
+  return [];
+}
+
+function shorten(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}

@@ -1,7 +1,8 @@
 // Tests of lib/core/aws-names.ts (the AWS name rules); kept with the AWS tests that own them.
 import {
   accessNameProblems, accountProblems, keyRotationPeriodProblems, kmsAliasProblems, kmsKeyArnProblems, parseSecretArn,
-  pendingWindowProblems, principalArnProblems, regionProblems, secretLikeFieldProblems, secretNameProblems, secretRotationPeriodProblems,
+  lambdaVariableProblems, passwordCharacterProblems, pendingWindowProblems, principalArnProblems, regionProblems, secretLikeFieldProblems,
+  secretNameProblems, secretRotationPeriodProblems, tagProblems,
 } from '../../lib/core/aws-names';
 
 describe('secret names', () => {
@@ -80,5 +81,45 @@ describe('regions, accounts, ARNs', () => {
     expect(secretLikeFieldProblems('username')).toEqual([]);
     expect(secretLikeFieldProblems('apiKey')[0]).toMatch(/named like a secret/);
     expect(secretLikeFieldProblems('password')[0]).toMatch(/named like a secret/);
+  });
+});
+
+describe('tags', () => {
+  test.each([['team', 'orders'], ['k'.repeat(128), 'v'.repeat(256)], ['cost center', 'a_b.c:d/e=f+g-h@i'], ['équipe', 'données'], ['x:aws:y', '']])(
+    'accepts %s = %s', (key, value) => {
+      expect(tagProblems(key, value)).toEqual([]);
+    });
+  test.each([
+    ['aws:team', 'v', /reserves/], ['AWS:Team', 'v', /reserves/], ['', 'v', /1 to 128/], ['k'.repeat(129), 'v', /1 to 128/],
+    ['team', 'v'.repeat(257), /at most 256/], ['team#1', 'v', /may only contain/], ['team', 'a;b', /may only contain/],
+  ])('rejects %s = %s', (key, value, message) => {
+    expect(tagProblems(key, value).join('; ')).toMatch(message);
+  });
+});
+
+describe('Lambda environment variable names', () => {
+  test.each(['DB', 'DATABASE_SECRET_ARN', 'aws_db', 'AWS_DB_SECRET_ARN'])('accepts %s', name => {
+    expect(lambdaVariableProblems(name)).toEqual([]);
+  });
+  test.each([['AWS_REGION', /reserved/], ['_HANDLER', /reserved/], ['AWS_LAMBDA_FUNCTION_NAME', /reserved/], ['X', /at least one/],
+    ['_DB', /a letter/], ['DB-ARN', /a letter/], ['1DB', /a letter/]])('rejects %s', (name, message) => {
+    expect(lambdaVariableProblems(name).join('; ')).toMatch(message);
+  });
+});
+
+describe('generated value characters', () => {
+  const all = { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true };
+  test('nothing left: every class excluded, or excludeCharacters takes the rest', () => {
+    expect(passwordCharacterProblems({ length: 32, requireEachIncludedType: false, ...all })[0]).toMatch(/no character is left/);
+    expect(passwordCharacterProblems({ length: 32, requireEachIncludedType: false, ...all, excludeNumbers: false, excludeCharacters: '0123456789' })[0])
+      .toMatch(/no character is left/);
+  });
+  test('requireEachIncludedType needs a length of at least the number of included classes', () => {
+    expect(passwordCharacterProblems({ length: 3, requireEachIncludedType: true })[0]).toMatch(/3 characters cannot hold one character of each of the 4/);
+    expect(passwordCharacterProblems({ length: 3, requireEachIncludedType: false })).toEqual([]);
+    expect(passwordCharacterProblems({ length: 2, requireEachIncludedType: true, excludeLowercase: true, excludePunctuation: true })).toEqual([]);
+  });
+  test('one digit left is enough', () => {
+    expect(passwordCharacterProblems({ length: 6, requireEachIncludedType: true, ...all, excludeNumbers: false, excludeCharacters: '012345678' })).toEqual([]);
   });
 });

@@ -375,8 +375,11 @@ describe('Secret', () => {
       const stack = newStack();
       new Secret(stack, 'A', { secretName: 'orders/db', rotation: NO_ROTATION });
       expectKeywardError(() => new Secret(stack, 'B', { secretName: 'orders/db' }), 'Svc/B', 'duplicate-secret-name', /already used by Svc\/A/);
-      // Another stack may use the same name.
-      expect(() => new Secret(newStack('Other', stack.node.root as App), 'A', { secretName: 'orders/db', rotation: NO_ROTATION })).not.toThrow();
+      // Another stack of the app in the same account and region may not (the name is unique there); one in another region may.
+      expectKeywardError(() => new Secret(newStack('Other', stack.node.root as App), 'A', { secretName: 'orders/db' }),
+        'Other/A', 'duplicate-secret-name', /Svc\/A in account 111111111111, region eu-west-1/);
+      const elsewhere = new Stack(stack.node.root as App, 'Frankfurt', { env: { account: ACCOUNT, region: 'eu-central-1' } });
+      expect(() => new Secret(elsewhere, 'A', { secretName: 'orders/db', rotation: NO_ROTATION })).not.toThrow();
     });
     test('replica region problems', () => {
       const stack = newStack();

@@ -401,7 +401,7 @@ describe('WorkloadPolicy', () => {
     test('a principal that is not a role, user or group', () => {
       const stack = newStack();
       const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
-      expectKeywardError(() => s.grantRead(new iam.ServicePrincipal('ec2.amazonaws.com')), '<root>', 'workload-principal');
+      expectKeywardError(() => s.grantRead(new iam.ServicePrincipal('ec2.amazonaws.com')), 'Svc/S', 'workload-principal', /ec2\.amazonaws\.com/);
     });
   });
 });

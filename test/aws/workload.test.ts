@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Secret, SecretContent, SecretRotation, Workload } from '../../lib/aws';
@@ -122,8 +123,9 @@ describe('Workload', () => {
   test('errors: a variable never silently changes secret', () => {
     const stack = newStack();
     // Two secrets with the same construct id in different scopes: the same default variable name.
-    const a = new Secret(new Construct(stack, 'Orders'), 'Db', { rotation: NO_ROTATION });
-    const b = new Secret(new Construct(stack, 'Billing'), 'Db', { rotation: NO_ROTATION });
+    const content = SecretContent.generatedJson({ username: 'app' }, 'password');
+    const a = new Secret(new Construct(stack, 'Orders'), 'Db', { rotation: NO_ROTATION, content });
+    const b = new Secret(new Construct(stack, 'Billing'), 'Db', { rotation: NO_ROTATION, content });
     const f = fn(stack);
     Workload.lambdaFunction(f, a);
     expectKeywardError(() => Workload.lambdaFunction(f, b), 'Svc/Fn', 'environment-variable', /DB_SECRET_ARN already holds the secret Svc\/Orders\/Db/);
@@ -138,4 +140,49 @@ describe('Workload', () => {
     const defs = Object.values<any>(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
     expect(defs[0].Secrets.map((x: any) => x.Name)).toEqual(['DB_PASSWORD']);
   });
+});
+
+describe('Workload.lambdaFunction and checkov CKV_AWS_173 (environment encryption)', () => {
+  const skips = (stack: import('aws-cdk-lib').Stack) =>
+    Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Metadata?.checkov?.skip ?? [];
+
+  test('an environment holding only what Keyward set (ARNs, extension settings) skips the check, with the reason', () => {
+    const stack = newStack();
+    Workload.lambdaFunction(fn(stack), new Secret(stack, 'Db', { rotation: NO_ROTATION }));
+    expect(skips(stack)).toEqual([{ id: 'CKV_AWS_173', comment: expect.stringMatching(/only secret ARNs and the Parameters and Secrets extension settings/) }]);
+  });
+
+  test('a variable the app sets itself keeps the finding; so does a function with its own key', () => {
+    const stack = newStack();
+    const f = fn(stack);
+    Workload.lambdaFunction(f, new Secret(stack, 'Db', { rotation: NO_ROTATION }));
+    f.addEnvironment('LOG_LEVEL', 'debug');
+    expect(skips(stack)).toEqual([]);
+
+    const other = newStack('Other');
+    const g = new lambda.Function(other, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      environmentEncryption: new kms.Key(other, 'EnvKey', { enableKeyRotation: true }),
+    });
+    Workload.lambdaFunction(g, new Secret(other, 'Db', { rotation: NO_ROTATION }));
+    expect(skips(other)).toEqual([]);
+  });
+
+  test('checkov skips the app declared itself are kept', () => {
+    const stack = newStack();
+    const f = fn(stack);
+    (f.node.defaultChild as lambda.CfnFunction).addMetadata('checkov', { skip: [{ id: 'CKV_AWS_116', comment: 'no DLQ: synchronous API' }] });
+    Workload.lambdaFunction(f, new Secret(stack, 'Db', { rotation: NO_ROTATION }));
+    expect(skips(stack).map((s: any) => s.id)).toEqual(['CKV_AWS_116', 'CKV_AWS_173']);
+  });
+});
+
+test('the reason of the ignored cfn-lint W3005 holds: aws-cdk-lib makes every function (no VPC) depend on its role', () => {
+  const stack = newStack();
+  const f = fn(stack);
+  const json = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+  const roleId = stack.getLogicalId(f.role!.node.defaultChild as import('aws-cdk-lib').CfnElement);
+  expect(json.Properties.VpcConfig).toBeUndefined();
+  expect(json.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  expect(json.DependsOn).toContain(roleId);
 });

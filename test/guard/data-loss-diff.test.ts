@@ -142,8 +142,10 @@ const R = SecretRotation.none('test secret: rotation is not what this test is ab
 interface NestedVariant {
   /** Catalog secrets as [construct id, secret name], added in this order. */
   readonly secrets: [string, string][];
-  /** The catalog's shard size. */
-  readonly maxResourcesPerStack?: number;
+  /** The catalog's number of shards (1: every secret in Shard1). */
+  readonly shards?: number;
+  /** Shard keys by construct id. */
+  readonly shardKeys?: { [id: string]: string };
   /** Secret name in a plain NestedStack `Legacy`, or no such nested stack. */
   readonly legacyName?: string;
   /** Turn asset metadata on (`aws:asset:path` on the nested stack resource), as the CDK CLI does. */
@@ -155,9 +157,9 @@ function nestedOut(v: NestedVariant): string {
   const outdir = path.join(tmp, `cdk-${counter++}`);
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': v.assetMetadata ?? false } });
   const data = new Stack(app, 'Data', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const catalog = new SecretCatalog(data, 'Catalog', { maxResourcesPerStack: v.maxResourcesPerStack });
+  const catalog = new SecretCatalog(data, 'Catalog', { shards: v.shards ?? 1 });
   for (const [id, secretName] of v.secrets) {
-    catalog.addSecret(id, { secretName, rotation: R });
+    catalog.addSecret(id, { secretName, rotation: R, shardKey: v.shardKeys?.[id] });
   }
   if (v.legacyName) {
     const legacy = new NestedStack(data, 'Legacy');
@@ -199,13 +201,17 @@ describe('DataLossDiff follows nested stacks (SecretCatalog shards, plain Nested
   });
 
   test('a secret that moves to another shard is a move (delete in one nested stack, create in the other)', () => {
-    // A secret without rotation is 2 resources and a shard opens when 4 more would not fit under 10: a shard holds 4
-    // secrets, so inserting X before D pushes D into Shard2.
-    const old = nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b'], ['C', 'svc/c'], ['D', 'svc/d']], maxResourcesPerStack: 10 });
-    const next = nestedOut({ secrets: [['A', 'svc/a'], ['B', 'svc/b'], ['X', 'svc/x'], ['C', 'svc/c'], ['D', 'svc/d']], maxResourcesPerStack: 10 });
+    // A shard is a hash of the id or the shard key: giving D a shard key of the other shard moves it.
+    const shardOf = (key: string) => new SecretCatalog(new Stack(new App(), 'X'), 'C', { shards: 2 }).shardOf(key);
+    const elsewhere = ['k1', 'k2', 'k3', 'k4'].find((k) => shardOf(k) !== shardOf('D'))!;
+    const secrets: [string, string][] = [['A', 'svc/a'], ['B', 'svc/b'], ['C', 'svc/c'], ['D', 'svc/d']];
+    const old = nestedOut({ secrets, shards: 2 });
+    const next = nestedOut({ secrets, shards: 2, shardKeys: { D: elsewhere } });
+    const [from, to] = [shardOf('D'), shardOf(elsewhere)];
     const report = DataLossDiff.compare(old, next);
-    expect(report.changes.map((c) => [c.kind, c.constructPath])).toEqual([[DataLossKind.MOVE, 'Data/Catalog/Shard1/D/Resource']]);
-    expect(report.changes[0].reasons[1]).toMatch(/in stack Data\/CatalogShard2NestedStack\w+: a move between stacks is a delete in Data\/CatalogShard1NestedStack\w+ and a create in Data\/CatalogShard2/);
+    expect(report.changes.map((c) => [c.kind, c.constructPath])).toEqual([[DataLossKind.MOVE, `Data/Catalog/Shard${from}/D/Resource`]]);
+    expect(report.changes[0].reasons[1]).toMatch(new RegExp(`in stack Data/CatalogShard${to}NestedStack\\w+: a move between stacks is a delete in `
+      + `Data/CatalogShard${from}NestedStack\\w+ and a create in Data/CatalogShard${to}`));
   });
 
   test('with asset metadata on (the CDK CLI), nested templates are found through aws:asset:path', () => {

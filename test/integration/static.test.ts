@@ -45,7 +45,7 @@ interface CheckovCheck {
 interface CheckovReport {
   check_type: string;
   summary: { passed: number; failed: number; skipped: number; parsing_errors: number; resource_count: number };
-  results: { passed_checks: CheckovCheck[]; failed_checks: CheckovCheck[] };
+  results: { passed_checks: CheckovCheck[]; failed_checks: CheckovCheck[]; skipped_checks: (CheckovCheck & { check_result?: { suppress_comment?: string } })[] };
 }
 
 // The checks this issue gates on: Secrets Manager, KMS, IAM and hard-coded secrets. Other failures are printed.
@@ -54,6 +54,8 @@ const GATING_IDS = new Set([
   'CKV_AWS_110', 'CKV_AWS_111', 'CKV_AWS_45', 'CKV_AWS_46', 'CKV_AWS_60', 'CKV_AWS_61', 'CKV_AWS_274', 'CKV_AWS_286',
   'CKV_AWS_287', 'CKV_AWS_288', 'CKV_AWS_289', 'CKV_AWS_290', 'CKV_AWS_355', 'CKV_AWS_356', 'CKV_AWS_227', 'CKV_AWS_304',
   'CKV2_AWS_57', 'CKV2_AWS_40', 'CKV2_AWS_56',
+  // Lambda environment encryption: Workload.lambdaFunction skips it with a reason when the environment holds only ARNs.
+  'CKV_AWS_173',
 ]);
 const GATING_RESOURCE = /^(AWS::(SecretsManager|KMS|IAM)::|vault_)/;
 
@@ -73,7 +75,7 @@ function checkov(dir: string, frameworks: string[]): CheckovReport[] {
   const reports: CheckovReport[] = (Array.isArray(parsed) ? parsed : [parsed]).map((p: any) => ({  
     check_type: p.check_type ?? frameworks.join('+'),
     summary: p.summary ?? p,
-    results: { passed_checks: p.results?.passed_checks ?? [], failed_checks: p.results?.failed_checks ?? [] },
+    results: { passed_checks: p.results?.passed_checks ?? [], failed_checks: p.results?.failed_checks ?? [], skipped_checks: p.results?.skipped_checks ?? [] },
   }));
   return reports;
 }
@@ -123,6 +125,10 @@ test('checkov --framework cloudformation secrets on cdk.out: no failed Secrets M
   // The gating checks really ran on Keyward's resources (not a vacuous pass).
   const ran = new Set([...cfn!.results.passed_checks, ...cfn!.results.failed_checks].map((c) => c.check_id));
   for (const id of ['CKV_AWS_7', 'CKV_AWS_149']) expect(ran.has(id)).toBe(true);
+  // CKV_AWS_173 on the example's function (wired by Workload.lambdaFunction) is skipped with Keyward's reason, not failed.
+  const envSkips = cfn!.results.skipped_checks.filter((c) => c.check_id === 'CKV_AWS_173');
+  expect(envSkips.map((c) => [c.resource.split('.')[0], c.check_result?.suppress_comment?.startsWith('Keyward: the environment holds only secret ARNs')]))
+    .toEqual([['AWS::Lambda::Function', true]]);
   expect(report('cloudformation+secrets on cdk.out', CDK_OUT, reports)).toEqual([]);
 });
 

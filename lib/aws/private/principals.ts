@@ -1,7 +1,7 @@
 // Internal: decide whether a grantee is in another account than the resource it is granted.
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { principalArnProblems } from '../../core/aws-names';
 import { fail, failOnProblems } from '../../core/errors';
 
@@ -38,4 +38,19 @@ export function crossAccountPrincipal(grantee: iam.IGrantable, ownerAccount: str
     failOnProblems(scope, 'cross-account', principalArnProblems(full));
   }
   return { arn: full, account };
+}
+
+/**
+ * Throw, naming `resource`, when `grantee` can carry neither a Keyward workload policy (an IAM role, user or group
+ * construct of this app) nor a resource-policy statement (a principal of another account): e.g. a service principal.
+ */
+export function assertWorkloadPrincipal(resource: IConstruct, grantee: iam.IGrantable, action: string): void {
+  const principal = grantee.grantPrincipal;
+  if (Construct.isConstruct(principal) || crossAccountPrincipal(grantee, Stack.of(resource).account, resource)) {
+    return;
+  }
+  const json = JSON.stringify(Stack.of(resource).resolve(principal.policyFragment.principalJson));
+  fail(resource, 'workload-principal', `cannot grant ${action} to ${json}: it is not an IAM role, user or group construct of this app, `
+    + 'so it cannot carry a Keyward workload policy (grant the role the service uses instead, e.g. the role of the function or task; '
+    + 'for a principal in another account, use a role imported with iam.Role.fromRoleArn)');
 }
