@@ -47,7 +47,7 @@ export interface IntrinsicValues {
 }
 
 /**
- * A copy of `value` with every Ref, Fn::Join, Fn::Split, Fn::Select, Fn::GetAtt, Fn::ImportValue and Fn::GetStackOutput replaced by what `values` gives for it.
+ * A copy of `value` with every Ref, Fn::Join, Fn::Split, Fn::Select, Fn::Sub, Fn::GetAtt, Fn::ImportValue and Fn::GetStackOutput replaced by what `values` gives for it.
  * One it gives nothing for, and any other intrinsic function, is an error: nothing is measured or passed on
  * half-resolved. Shared by the benchmark (synthetic values) and the integration tests (values as deployed).
  */
@@ -77,9 +77,21 @@ export function resolveIntrinsicsWith(value: any, values: IntrinsicValues): any 
     }
     if (k === 'Fn::ImportValue') return known(`Fn::ImportValue ${JSON.stringify(v)}`, values.importValue?.(v));
     if (k === 'Fn::GetStackOutput') return known(`Fn::GetStackOutput ${JSON.stringify(v)}`, values.stackOutput?.(v));
+    if (k === 'Fn::Sub') return resolveSub(v, values);
     if (k.startsWith('Fn::')) throw new Error(`cannot resolve ${k}`);
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIntrinsicsWith(v, values)]));
+}
+
+/** `Fn::Sub` in both forms: `${Name}` is a variable of the map, else a Ref; `${Id.Attr}` a GetAtt; `${!Literal}` stays. */
+function resolveSub(v: any, values: IntrinsicValues): string {
+  const [text, map] = Array.isArray(v) ? v : [v, {}];
+  return String(text).replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
+    if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+    if (map[name] !== undefined) return String(resolveIntrinsicsWith(map[name], values));
+    const dot = name.indexOf('.');
+    return String(resolveIntrinsicsWith(dot < 0 ? { Ref: name } : { 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }, values));
+  });
 }
 
 /**

@@ -99,7 +99,7 @@ const MAX_READ_POLICIES = 8;
 
 /**
  * One per stack: the Lambda function (behind aws-cdk-lib's custom-resource Provider) that writes SOPS-sourced values.
- * Its role holds exactly: PutSecretValue on those secrets (their access tag), kms:Decrypt on those files' keys, and
+ * Its role holds exactly: PutSecretValue on those secrets (granted like any workload: by name in exact mode), kms:Decrypt on those files' keys, and
  * s3:GetObject on those files' asset objects; it writes its own log group only.
  */
 export class SopsSecretWriter extends Construct {
@@ -139,6 +139,10 @@ export class SopsSecretWriter extends Construct {
       description: 'Keyward: decrypts SOPS files with their KMS key and writes the values with PutSecretValue (never logs them)',
     });
     this.provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function });
+    // The Provider framework's own function holds one variable, the writer function's ARN: nothing to encrypt.
+    for (const fn of this.provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)) {
+      fn.addMetadata('checkov', { skip: [{ id: 'CKV_AWS_173', comment: 'Keyward: aws-cdk-lib\'s custom-resource Provider framework function; its environment holds only the ARN of the function it invokes, no secret.' }] });
+    }
     const fnArn = nagFindingResource(Stack.of(this).resolve(this.function.functionArn));
     acknowledgeWithoutTrace(this.provider,
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

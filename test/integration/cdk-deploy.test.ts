@@ -130,22 +130,24 @@ test('cdk deploy (change set, as a user runs it) creates the example; moto\'s ga
   }
 });
 
-test('cdk deploy --method=direct updates the stack: its template names the new replica key in every workload policy', async () => {
+test('cdk deploy --method=direct updates the stack: its template names the new replica key in every reader policy of the replicated secret', async () => {
   const r = cdkOk(moto, ['deploy', STACK, '--require-approval', 'never', '--method=direct', ...QUALIFIER,
     '-c', `replicaKeyArn=${NEW_REPLICA_KEY}`, '--parameters', `BootstrapVersion=/cdk-bootstrap/${MOTO_QUALIFIER}/version`,
     '--output', path.join(work, 'second.out')]);
   log.push(`${r.command}: ${r.seconds.toFixed(0)} s`);
   expect((await stack(STACK)).StackStatus).toBe('UPDATE_COMPLETE');
   const deployed = await resources(STACK);
-  // CloudFormation has the new template: every workload policy in it names the new replica key, none the old one.
+  // CloudFormation has the new template: every workload policy that reads the replicated secret (orders/database, as
+  // the example declares) names the new replica key, none the old one. The SOPS writer's policy is about another secret.
   const body = (await moto.clients().cfn.send(new GetTemplateCommand({ StackName: STACK }))).TemplateBody!;
-  const policies = Object.values<any>(JSON.parse(body).Resources).filter((x) => x.Type === 'AWS::IAM::ManagedPolicy');
+  const policies = Object.values<any>(JSON.parse(body).Resources)
+    .filter((x) => x.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(x).includes(':secret:orders/database-'));
   expect(policies.length).toBeGreaterThanOrEqual(2);
   for (const p of policies) {
     expect(JSON.stringify(p)).toContain(NEW_REPLICA_KEY);
     expect(JSON.stringify(p)).not.toContain(DEFAULT_ENVIRONMENT.replicaKeyArn);
   }
-  log.push(`  the stack's template in moto: ${policies.length} Keyward workload policies, each naming ${NEW_REPLICA_KEY}`);
+  log.push(`  the stack's template in moto: ${policies.length} Keyward workload policies reading orders/database, each naming ${NEW_REPLICA_KEY}`);
   // What IAM holds: moto applies the update to the policies, or it does not (then say so).
   for (const role of ['OrdersApiFunctionServiceRole', 'OrdersWorkerTaskDefinitionExecutionRole']) {
     const document = await keywardPolicyOf(deployed, role);

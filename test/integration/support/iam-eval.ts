@@ -163,6 +163,12 @@ export class Assembly {
         const e = typeof name === 'string' ? this.exports.get(name) : undefined;
         return e ? this.resolve(e.file, e.value) : undefined;
       },
+      // A weak cross-stack reference (aws-cdk-lib's recommended flags): the named output of the named stack's template.
+      stackOutput: (reference: any) => {
+        const producer = [...this.templates.keys()].find(f => this.stackName(f) === reference?.StackName);
+        const output = producer === undefined ? undefined : this.templates.get(producer).Outputs?.[reference.OutputName];
+        return output === undefined ? undefined : this.resolve(producer!, output.Value);
+      },
     });
   }
 
