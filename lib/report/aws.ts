@@ -19,6 +19,11 @@ interface Principal {
   readonly service?: string;
   /** Identity statements, or undefined when they are not in the output (a principal of another account). */
   readonly identity?: Located[];
+  /**
+   * A `*` principal stands for any caller: `same` is any principal of that account (identity unknown), `other` any
+   * principal of any other account. Evaluated only against resources of that account.
+   */
+  readonly anyOf?: { readonly account: string; readonly side: 'same' | 'other' };
   readonly notes: string[];
 }
 
@@ -267,7 +272,16 @@ export function awsAccess(templates: Template[]): AccessReport {
   const inOutput = new Set([...principals.values()].map((p) => p.arn));
   const addNamed = (pr: unknown, ownAccount: string) => {
     if (pr === '*' || (typeof pr === 'object' && pr !== null && list((pr as any).AWS).includes('*'))) {
-      principals.set('*', { workload: { id: '*', kind: 'any principal', name: 'any principal (*)', binding: {} }, notes: ['a resource policy names every principal'] });
+      // Any caller: any principal of the resource's account (whose identity policies are unknown) and any principal
+      // of any other account.
+      principals.set(`*:${ownAccount}`, {
+        workload: { id: `*:${ownAccount}`, kind: 'any principal', name: `any principal of account ${ownAccount} (*, identity unknown)`, account: ownAccount, binding: {} },
+        account: ownAccount, anyOf: { account: ownAccount, side: 'same' }, notes: ['a resource or key policy names every principal (*)'],
+      });
+      principals.set(`*:not-${ownAccount}`, {
+        workload: { id: `*:not-${ownAccount}`, kind: 'any principal', name: `any principal of any account but ${ownAccount} (*)`, binding: {} },
+        anyOf: { account: ownAccount, side: 'other' }, notes: ['a resource or key policy names every principal (*)', 'if the caller\'s own account allows it'],
+      });
       return;
     }
     if (typeof pr !== 'object' || pr === null) {
@@ -291,11 +305,13 @@ export function awsAccess(templates: Template[]): AccessReport {
       principals.set(`service:${svc}`, { workload: { id: `service:${svc}`, kind: 'AWS service', name: svc, binding: {} }, service: svc, notes: [] });
     }
   };
+  // Allow with NotPrincipal allows every caller but the ones it names: the same as `*`.
+  const named = (st: Statement) => (st.NotPrincipal !== undefined ? '*' : st.Principal);
   for (const s of secrets) {
-    s.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, s.account));
+    s.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(named(l.st), s.account));
   }
   for (const k of keys) {
-    k.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, k.account));
+    k.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(named(l.st), k.account));
   }
 
   // 6. Evaluate.
@@ -319,7 +335,7 @@ export function awsAccess(templates: Template[]): AccessReport {
     const key = keyOf(s.keyRef);
     const readers: ReportAccess[] = [];
     const writers: ReportAccess[] = [];
-    for (const pr of all) {
+    for (const pr of all.filter((x) => x.anyOf === undefined || x.anyOf.account === s.account)) {
       for (const [mode, out] of [['read', readers], ['write', writers]] as const) {
         const a = secretAccess(pr, s, key, mode);
         if (a) {
@@ -344,7 +360,7 @@ export function awsAccess(templates: Template[]): AccessReport {
   for (const k of keys) {
     const readers: ReportAccess[] = [];
     const writers: ReportAccess[] = [];
-    for (const pr of all) {
+    for (const pr of all.filter((x) => x.anyOf === undefined || x.anyOf.account === k.account)) {
       const d = keyAccess(pr, k, 'kms:Decrypt', undefined);
       if (d) {
         readers.push(d);
@@ -441,7 +457,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       return { allowed: pr.account === s.account ? 'yes' : 'no', via: [] };
     }
     if (key) {
-      const a = keyAccess(pr, key, action, context, unknown);
+      const a = keyAccess(pr, key, action, context, unknown, true);
       return a ? { allowed: a.certainty, via: a.via } : { allowed: 'no', via: [] };
     }
     // A key outside the output: its key policy is unknown; assume it lets the account's IAM policies decide.
@@ -453,7 +469,7 @@ export function awsAccess(templates: Template[]): AccessReport {
     return { allowed: and(id.allow, not(id.deny)), via: id.via };
   }
 
-  function keyAccess(pr: Principal, k: KeyInfo, action: string, extra: ((key: string) => ContextValue | undefined) | undefined, unknown = new Set<string>()): ReportAccess | undefined {
+  function keyAccess(pr: Principal, k: KeyInfo, action: string, extra: ((key: string) => ContextValue | undefined) | undefined, unknown = new Set<string>(), viaSecret = false): ReportAccess | undefined {
     const req = request(pr, action, k.arn, (key) => {
       const tag = /^aws:resourcetag\/(.+)$/.exec(key)?.[1];
       if (tag !== undefined) {
@@ -465,7 +481,13 @@ export function awsAccess(templates: Template[]): AccessReport {
     const id = evaluate(pr.identity, req, false, unknown);
     const kp = resourcePolicy(k.policy, req, unknown);
     // The key policy always decides: it names the caller, or names its account and the caller's identity policy allows.
-    const identityAllow: Tri = pr.identity === undefined ? (pr.account === k.account ? 'no' : 'yes') : id.allow;
+    // Any principal of the key's account (`*` in a secret's resource policy) reads through the key when the key policy
+    // hands the decision to the account and that principal's IAM policies (not in the output) allow it: maybe.
+    const anyHere = viaSecret && pr.anyOf?.side === 'same';
+    if (anyHere && kp.any !== 'no' && kp.direct === 'no') {
+      unknown.add(`the caller's IAM policies allowing ${action} on ${k.aliases[0] ?? k.arn}`);
+    }
+    const identityAllow: Tri = pr.identity === undefined ? (pr.account === k.account ? (anyHere ? 'maybe' : 'no') : 'yes') : id.allow;
     let allowed = pr.account === k.account ? or(kp.direct, and(kp.any, identityAllow)) : and(kp.any, identityAllow);
     allowed = and(allowed, not(or(id.deny, kp.deny)));
     if (allowed === 'no') {
@@ -520,13 +542,16 @@ function request(pr: Principal, action: string, resource: string, specific: (key
       switch (key) {
         case 'aws:principalaccount':
         case 'kms:calleraccount':
+          if (pr.anyOf?.side === 'other') {
+            return { except: [pr.anyOf.account] };
+          }
           return pr.account !== undefined && !pr.account.includes('«') ? [pr.account] : 'unknown';
         case 'aws:principalarn':
           return pr.arn !== undefined && !unresolved(pr.arn) ? [pr.arn] : 'unknown';
         case 'aws:principalisawsservice':
-          return pr.service !== undefined ? ['true'] : pr.workload.id === '*' ? 'unknown' : ['false'];
+          return pr.service !== undefined ? ['true'] : pr.anyOf !== undefined ? 'unknown' : ['false'];
         case 'aws:principalservicename':
-          return pr.service !== undefined ? [pr.service] : pr.workload.id === '*' ? 'unknown' : [];
+          return pr.service !== undefined ? [pr.service] : pr.anyOf !== undefined ? 'unknown' : [];
         case 'aws:securetransport':
           return ['true'];
         case 'aws:tagkeys':

@@ -1,0 +1,98 @@
+// Findings of an independent review of `keyward report`, each on the input shape the reviewer used (hand-written
+// templates and Terraform JSON, minimal copies of the review's inputs).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { accessReport, AccessReport } from '../../lib/report';
+import { main } from '../../bin/report';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-review-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+
+let n = 0;
+/** A cdk.out-like assembly of one or more stacks in ACCOUNT/REGION. */
+function assembly(stacks: { [name: string]: any }): string {
+  const dir = path.join(tmp, `a${n++}`);
+  fs.mkdirSync(dir);
+  const artifacts: any = {};
+  for (const [name, doc] of Object.entries(stacks)) {
+    fs.writeFileSync(path.join(dir, `${name}.template.json`), JSON.stringify(doc));
+    artifacts[name] = { type: 'aws:cloudformation:stack', environment: `aws://${ACCOUNT}/${REGION}`, properties: { templateFile: `${name}.template.json` } };
+  }
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
+  return dir;
+}
+
+/** `keyward report --diff old new`: exit code and the JSON result. */
+function diff(before: string, after: string): { code: number; result: any } {
+  let json = '';
+  const code = main(['--diff', before, after, '--json'], (s) => (json += s), (s) => { throw new Error(s); });
+  return { code, result: JSON.parse(json) };
+}
+
+function readers(report: AccessReport, name: string) {
+  const r = report.resources.find((x) => x.name === name);
+  if (!r) {
+    throw new Error(`no ${name}: ${report.resources.map((x) => x.name).join(', ')}`);
+  }
+  return r.readers.map((a) => ({ ...a, w: report.workloads.find((w) => w.id === a.workload)! }));
+}
+
+const KEY_TO_ACCOUNT = {
+  Type: 'AWS::KMS::Key',
+  Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] } },
+};
+const LAMBDA_TRUST = { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+
+/** One secret (under the AWS managed key, or `key`) with a resource policy. */
+function secretWithPolicy(statements: any[], extra: { [id: string]: any } = {}, keyed = false): any {
+  return {
+    Resources: {
+      ...(keyed ? { Key: KEY_TO_ACCOUNT } : {}),
+      Sec: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'a/star', ...(keyed ? { KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } : {}) } },
+      ...(statements.length > 0 ? { Pol: { Type: 'AWS::SecretsManager::ResourcePolicy', Properties: { SecretId: { Ref: 'Sec' }, ResourcePolicy: { Version: '2012-10-17', Statement: statements } } } } : {}),
+      ...extra,
+    },
+  };
+}
+
+describe('1. Principal "*" in a resource policy', () => {
+  const STAR_OWN_ACCOUNT = { Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } } };
+
+  test('"*" limited to the own account, AWS managed key: any principal of the account reads; no other account; --diff exits 1', () => {
+    const before = assembly({ Star: secretWithPolicy([]) });
+    const after = assembly({ Star: secretWithPolicy([STAR_OWN_ACCOUNT]) });
+    const r = readers(accessReport([after]), 'a/star');
+    expect(r.map((a) => [a.w.kind, a.w.account, a.certainty])).toEqual([['any principal', ACCOUNT, 'yes']]);
+    const { code, result } = diff(before, after);
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'added', access: 'read', workload: `*:${ACCOUNT}` })]);
+  });
+
+  test('{AWS: "*"} without a condition: any principal of the account and of any other account (the latter only if the key allows)', () => {
+    const star = { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+    // Under the AWS managed key, which no other account can use: only the own account.
+    expect(readers(accessReport([assembly({ Star: secretWithPolicy([star]) })]), 'a/star').map((a) => a.w.account)).toEqual([ACCOUNT]);
+    // Under a key whose policy also names every principal: any other account too, if its own IAM allows.
+    const keyForAll = { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }] } } };
+    const open = readers(accessReport([assembly({ Star: secretWithPolicy([star], { Key: keyForAll }, true) })]), 'a/star');
+    expect(open.map((a) => a.w.name).sort()).toEqual([`any principal of account ${ACCOUNT} (*, identity unknown)`, `any principal of any account but ${ACCOUNT} (*)`]);
+  });
+
+  test('Allow with NotPrincipal is "*"', () => {
+    const notPrincipal = { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::999999999999:role/x' }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+    const r = readers(accessReport([assembly({ Star: secretWithPolicy([notPrincipal]) })]), 'a/star');
+    expect(r.map((a) => a.w.kind)).toEqual(['any principal']);
+  });
+
+  test('under a customer managed key delegating to the account root: "maybe" (the account\'s IAM may allow kms:Decrypt), never left out', () => {
+    const r = readers(accessReport([assembly({ Star: secretWithPolicy([STAR_OWN_ACCOUNT], {}, true) })]), 'a/star');
+    expect(r).toHaveLength(1);
+    expect(r[0].w.account).toBe(ACCOUNT);
+    expect(r[0].certainty).toBe('maybe');
+    expect(r[0].notes.join()).toMatch(/IAM policies allowing kms:Decrypt/);
+  });
+});
