@@ -135,18 +135,25 @@ export function awsAccess(templates: Template[]): AccessReport {
           let kind = res.Type === 'AWS::IAM::Role' ? 'IAM role' : res.Type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
           const arn = r.iamArn(id, t);
           const binding: { [k: string]: string[] } = {};
+          // Each Allow statement of the trust policy is one way to become the role (statements are OR-ed).
+          const alternatives: { [k: string]: string[] }[] = [];
           for (const st of statementsOf(r.resolve(p.AssumeRolePolicyDocument, t))) {
             if (st.Effect !== 'Allow') {
               continue;
             }
-            const pr = st.Principal;
+            const alt: { [k: string]: string[] } = {};
+            const pr = st.NotPrincipal !== undefined ? '*' : st.Principal;
             for (const [k, v] of Object.entries(typeof pr === 'object' && pr ? pr : { AWS: pr })) {
-              (binding[`principal ${k}`] ??= []).push(...list(v));
+              (alt[`principal ${k}`] ??= []).push(...list(v));
             }
             for (const [op, block] of Object.entries(st.Condition ?? {})) {
               for (const [k, v] of Object.entries(block ?? {})) {
-                (binding[`${op} ${k}`] ??= []).push(...list(v));
+                (alt[`${op} ${k}`] ??= []).push(...list(v));
               }
+            }
+            alternatives.push(alt);
+            for (const [k, v] of Object.entries(alt)) {
+              (binding[k] ??= []).push(...v.filter((x) => !binding[k].includes(x)));
             }
           }
           if (res.Type === 'AWS::IAM::User') {
@@ -161,7 +168,7 @@ export function awsAccess(templates: Template[]): AccessReport {
             identity.push(...located(r.resolve(pol?.PolicyDocument, t), `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
           }
           const pr: Principal = {
-            workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding },
+            workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding, ...(res.Type === 'AWS::IAM::Role' ? { alternatives } : {}) },
             arn, account: r.account(t), identity, notes: [],
           };
           principals.set(pr.workload.id, pr);

@@ -47,6 +47,41 @@ export function compareBinding(before: ReportWorkload['binding'], after: ReportW
   return { wider, narrower };
 }
 
+/**
+ * Whether every caller one alternative accepts is accepted by another (`wide`): each trusted principal of `narrow` is
+ * one `wide` trusts, and every restriction of `wide` is in `narrow` with no value `wide` does not allow.
+ */
+function implies(wide: { [field: string]: string[] }, narrow: { [field: string]: string[] }): boolean {
+  for (const [field, values] of Object.entries(narrow)) {
+    if (additive(field) && !values.every((v) => (wide[field] ?? []).includes(v))) {
+      return false;
+    }
+  }
+  for (const [field, values] of Object.entries(wide)) {
+    if (!additive(field) && (narrow[field] === undefined || !narrow[field].every((v) => values.includes(v)))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const alternativeText = (b: { [field: string]: string[] }) => Object.entries(b).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ') || 'no restriction';
+
+/**
+ * How the binding of a workload changed. Alternatives (trust-policy statements) are OR-ed: a new one that no old one
+ * implies widens, whatever it restricts; one removed, or made stricter, narrows.
+ */
+export function compareWorkloadBinding(before: ReportWorkload, after: ReportWorkload): { wider: string[]; narrower: string[] } {
+  if (before.alternatives === undefined && after.alternatives === undefined) {
+    return compareBinding(before.binding, after.binding);
+  }
+  const olds = before.alternatives ?? [before.binding];
+  const news = after.alternatives ?? [after.binding];
+  const wider = news.filter((a) => !olds.some((o) => implies(o, a))).map((a) => `new trust statement not covered by the old ones: ${alternativeText(a)}`);
+  const narrower = wider.length > 0 ? [] : olds.filter((o) => !news.some((a) => implies(a, o))).map((o) => `trust statement removed or restricted: ${alternativeText(o)}`);
+  return { wider, narrower };
+}
+
 function crossAccount(w: ReportWorkload, r: ReportResource): string | undefined {
   return w.account !== undefined && r.account !== undefined && w.account !== r.account ? w.account : undefined;
 }
@@ -125,7 +160,7 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
     if (!o || !withAccess.has(w.id)) {
       continue;
     }
-    const { wider, narrower } = compareBinding(o.binding, w.binding);
+    const { wider, narrower } = compareWorkloadBinding(o, w);
     if (wider.length > 0) {
       changes.push({ change: 'widened', access: 'binding', workload: w.id, workloadKind: w.kind, details: wider });
     } else if (narrower.length > 0) {

@@ -26,6 +26,11 @@ export interface ReportWorkload {
    * namespaces, CIDRs. Each value is a list of accepted values (globs kept as written).
    */
   readonly binding: { [field: string]: string[] };
+  /**
+   * When several statements each let someone become the workload (a trust policy's Allow statements are OR-ed):
+   * the binding of each, in order. `binding` is then their union, for reading only; `--diff` compares these.
+   */
+  readonly alternatives?: { [field: string]: string[] }[];
 }
 
 /** One workload's access to one protected resource, and what allows it. */

@@ -96,3 +96,42 @@ describe('1. Principal "*" in a resource policy', () => {
     expect(r[0].notes.join()).toMatch(/IAM policies allowing kms:Decrypt/);
   });
 });
+
+describe('2. trust policies: statements are OR-ed', () => {
+  const OIDC = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+  const MAIN = {
+    Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: OIDC },
+    Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/payments:ref:refs/heads/main' } },
+  };
+  /** A GitHub deploy role that reads one secret (AWS managed key), with these trust statements. */
+  const deployRole = (trust: any[]) => assembly({
+    Gh: {
+      Resources: {
+        Sec: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'gh/secret' } },
+        Deploy: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: trust } } },
+        Read: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'read', Roles: [{ Ref: 'Deploy' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } }] } } },
+      },
+    },
+  });
+  const base = deployRole([MAIN]);
+
+  test('a second statement accepting any repository widens (exit 1), though it brings a new condition field', () => {
+    const { code, result } = diff(base, deployRole([MAIN, { ...MAIN, Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:*' } } }]));
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'widened', access: 'binding', workload: 'Gh/Deploy' })]);
+    expect(result.changes[0].details.join()).toContain('repo:*');
+  });
+
+  test('a second statement without any condition widens', () => {
+    const { code } = diff(base, deployRole([MAIN, { ...MAIN, Condition: undefined }]));
+    expect(code).toBe(1);
+  });
+
+  test('a statement implied by an existing one is no widening; a condition added to the only statement narrows', () => {
+    expect(diff(base, deployRole([MAIN, MAIN])).code).toBe(0);
+    const stricter = { ...MAIN, Condition: { StringEquals: { ...MAIN.Condition.StringEquals, 'token.actions.githubusercontent.com:environment': 'production' } } };
+    const { code, result } = diff(base, deployRole([stricter]));
+    expect(code).toBe(0);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'narrowed', access: 'binding' })]);
+  });
+});
