@@ -12,9 +12,42 @@ export interface VaultRule {
   readonly capabilities: string[];
 }
 
+/** Vault's legacy `policy = "…"` of a path block, as the capabilities it stands for. */
+const LEGACY_POLICY: { [v: string]: string[] } = {
+  deny: ['deny'],
+  read: ['read', 'list'],
+  write: ['create', 'read', 'update', 'delete', 'list'],
+  sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
+};
+/** Attributes of a path block that can only narrow it (or are not about access). */
+const NARROWING = new Set(['allowed_parameters', 'denied_parameters', 'required_parameters', 'min_wrapping_ttl', 'max_wrapping_ttl', 'subscribe_event_types']);
+
+/** The capabilities of one path block's attributes; anything not understood is an input error, never dropped. */
+function blockCapabilities(attrs: [string, unknown][], where: string, path: string): string[] {
+  const caps: string[] = [];
+  for (const [name, value] of attrs) {
+    if (name === 'capabilities') {
+      if (!Array.isArray(value) || value.some((c) => typeof c !== 'string')) {
+        throw new KeywardInputError(`${where}: policy: path "${path}": capabilities is not a list of strings`);
+      }
+      caps.push(...value);
+    } else if (name === 'policy') {
+      const legacy = typeof value === 'string' ? LEGACY_POLICY[value.toLowerCase()] : undefined;
+      if (!legacy) {
+        throw new KeywardInputError(`${where}: policy: path "${path}": policy = ${JSON.stringify(value)} is not read, write, deny or sudo`);
+      }
+      caps.push(...legacy);
+    } else if (!NARROWING.has(name)) {
+      throw new KeywardInputError(`${where}: policy: path "${path}": attribute ${name} is not understood by the report`);
+    }
+  }
+  return caps;
+}
+
 /**
- * Parse a Vault policy (HCL, or its JSON form) into its path rules. Attributes other than `capabilities`
- * (`allowed_parameters`, `required_parameters`, ...) are skipped: they can only narrow a rule.
+ * Parse a Vault policy (HCL, or its JSON form) into its path rules: `capabilities`, and the legacy `policy = "read"`
+ * (read, write, deny, sudo). Attributes that can only narrow a rule (`allowed_parameters`, …) are skipped; any other
+ * shape is an input error (exit 2), so nothing that may grant access is silently dropped.
  */
 export function parseVaultPolicy(text: string, where: string): VaultRule[] {
   const trimmed = text.trim();
@@ -25,8 +58,25 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
     } catch {
       throw new KeywardInputError(`${where}: policy is neither HCL nor JSON`);
     }
-    const paths = doc?.path ?? {};
-    return Object.entries(paths).map(([p, body]: [string, any]) => ({ path: p, capabilities: [].concat(body?.capabilities ?? []).map(String) }));
+    const bad = (what: string): never => {
+      throw new KeywardInputError(`${where}: policy: ${what} is not understood by the report`);
+    };
+    for (const k of Object.keys(doc ?? {})) {
+      if (k !== 'path' && k !== 'name') {
+        bad(`top-level ${k}`);
+      }
+    }
+    // `path` is an object of path → body, or a list of such objects; a body is an object or a list of objects.
+    const objects = (v: unknown, what: string): { [k: string]: unknown }[] =>
+      (Array.isArray(v) ? v : [v]).map((o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? o as { [k: string]: unknown } : bad(what)));
+    const rules: VaultRule[] = [];
+    for (const paths of doc?.path === undefined ? [] : objects(doc.path, 'path')) {
+      for (const [p, body] of Object.entries(paths)) {
+        const attrs = objects(body, `path "${p}"`).flatMap((b) => Object.entries(b));
+        rules.push({ path: p, capabilities: blockCapabilities(attrs, where, p) });
+      }
+    }
+    return rules;
   }
   const tokens = tokenize(text, where);
   const rules: VaultRule[] = [];
@@ -57,7 +107,7 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
     if (t.kind === 'ident' && t.v === 'path' && tokens[i]?.kind === 'string') {
       const p = tokens[i++].v;
       expect('{');
-      const caps: string[] = [];
+      const attrs: [string, unknown][] = [];
       while (tokens[i] && tokens[i].v !== '}') {
         const name = tokens[i++];
         if (tokens[i]?.v === '=') {
@@ -65,20 +115,26 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
         }
         if (name.v === 'capabilities') {
           expect('[');
+          const caps: string[] = [];
           while (tokens[i] && tokens[i].v !== ']') {
-            if (tokens[i].kind === 'string') {
-              caps.push(tokens[i].v);
+            if (tokens[i].kind !== 'string') {
+              throw new KeywardInputError(`${where}: policy: path "${p}": capability ${tokens[i].v} is not a string`);
             }
-            i++;
+            caps.push(tokens[i++].v);
           }
           expect(']');
+          attrs.push([name.v, caps]);
+        } else if (name.v === 'policy') {
+          attrs.push([name.v, tokens[i]?.kind === 'string' ? tokens[i].v : undefined]);
+          skipValue();
         } else {
+          attrs.push([name.v, undefined]);
           skipValue();
         }
       }
       expect('}');
-      rules.push({ path: p, capabilities: caps });
-    } else if (t.kind === 'ident' && tokens[i]?.v === '=') {
+      rules.push({ path: p, capabilities: blockCapabilities(attrs, where, p) });
+    } else if (t.kind === 'ident' && t.v === 'name' && tokens[i]?.v === '=') {
       i++;
       skipValue();
     } else {
@@ -380,7 +436,9 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       }
     }
     put('token_bound_cidrs', p.token_bound_cidrs);
-    const pols = [...tf.strs(p.token_policies, r.stack), ...tf.strs(p.policies, r.stack)];
+    // Vault adds its `default` policy to every token unless the role says token_no_default_policy.
+    const noDefault = p.token_no_default_policy === true || String(p.token_no_default_policy) === 'true';
+    const pols = [...new Set([...tf.strs(p.token_policies, r.stack), ...tf.strs(p.policies, r.stack), ...(noDefault ? [] : ['default'])])];
     const name = `auth/${backendPath}/role/${role}`;
     return { workload: { id: `${r.stack}:${name}`, kind, name, binding }, stack: r.stack, policies: pols };
   }

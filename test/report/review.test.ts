@@ -135,3 +135,80 @@ describe('2. trust policies: statements are OR-ed', () => {
     expect(result.changes).toEqual([expect.objectContaining({ change: 'narrowed', access: 'binding' })]);
   });
 });
+
+/** A cdktf.out with stacks (name → resources); each stack gets the KV v2 mount `payments` and secret `db`. */
+function vaultOut(stacks: { [stack: string]: { [type: string]: { [id: string]: any } } }): string {
+  const dir = path.join(tmp, `tf${n++}`);
+  for (const [stack, resources] of Object.entries(stacks)) {
+    fs.mkdirSync(path.join(dir, 'stacks', stack), { recursive: true });
+    const doc = {
+      provider: { vault: [{ address: 'https://vault.example.com:8200' }] },
+      resource: {
+        vault_mount: { kv: { path: 'payments', type: 'kv-v2' } },
+        vault_kv_secret_v2: { db: { mount: '${vault_mount.kv.path}', name: 'db', data_json_wo: '${var.x}' } },
+        vault_jwt_auth_backend: { gh: { path: 'jwt', oidc_discovery_url: 'https://token.actions.githubusercontent.com', bound_issuer: 'https://token.actions.githubusercontent.com' } },
+        ...resources,
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'stacks', stack, 'cdk.tf.json'), JSON.stringify(doc));
+  }
+  return dir;
+}
+
+const DEPLOY_ROLE = (extra: any = {}) => ({
+  deploy: { backend: '${vault_jwt_auth_backend.gh.path}', role_name: 'deploy', role_type: 'jwt', user_claim: 'sub', bound_audiences: ['https://github.com/acme'], bound_claims: { repository: 'acme/payments' }, token_policies: ['deploy'], ...extra },
+});
+const DEPLOY_POLICY = { deploy: { name: 'deploy', policy: 'path "payments/data/other" {\n  capabilities = ["read"]\n}\n' } };
+
+const vaultReaders = (dir: string) => accessReport([dir]).resources.find((r) => r.name === 'payments/db')!.readers.map((a) => a.workload);
+
+describe('3. Vault\'s default policy', () => {
+  const DEFAULT_WIDENED = { default: { name: 'default', policy: 'path "payments/data/*" {\n  capabilities = ["read"]\n}\n' } };
+
+  test('a `default` policy in the output applies to every role that does not set token_no_default_policy', () => {
+    const base = vaultOut({ app: { vault_policy: DEPLOY_POLICY, vault_jwt_auth_backend_role: DEPLOY_ROLE() } });
+    const widened = vaultOut({ app: { vault_policy: { ...DEPLOY_POLICY, ...DEFAULT_WIDENED }, vault_jwt_auth_backend_role: DEPLOY_ROLE() } });
+    expect(vaultReaders(base)).toEqual([]);
+    expect(vaultReaders(widened)).toEqual(['app:auth/jwt/role/deploy']);
+    expect(diff(base, widened).code).toBe(1);
+  });
+
+  test('token_no_default_policy = true: the default policy does not apply', () => {
+    const dir = vaultOut({ app: { vault_policy: { ...DEPLOY_POLICY, ...DEFAULT_WIDENED }, vault_jwt_auth_backend_role: DEPLOY_ROLE({ token_no_default_policy: true }) } });
+    expect(vaultReaders(dir)).toEqual([]);
+  });
+});
+
+describe('4. Vault policy shapes', () => {
+  const withPolicy = (text: string) => vaultOut({ app: { vault_policy: { deploy: { name: 'deploy', policy: text } }, vault_jwt_auth_backend_role: DEPLOY_ROLE() } });
+  const readsAndWrites = (dir: string) => {
+    const r = accessReport([dir]).resources.find((x) => x.name === 'payments/db')!;
+    return [r.readers.length, r.writers.length];
+  };
+
+  test.each([
+    ['read', [1, 0]],
+    ['write', [1, 1]],
+    ['sudo', [1, 1]],
+    ['deny', [0, 0]],
+  ])('legacy policy = "%s"', (legacy, expected) => {
+    expect(readsAndWrites(withPolicy(`path "payments/data/*" { policy = "${legacy}" }`))).toEqual(expected);
+  });
+
+  test('JSON form with `path` as a list, and a body as a list', () => {
+    expect(readsAndWrites(withPolicy('{"path": [{"payments/data/*": {"capabilities": ["read", "update"]}}]}'))).toEqual([1, 1]);
+    expect(readsAndWrites(withPolicy('{"path": {"payments/data/*": [{"capabilities": ["read"]}]}}'))).toEqual([1, 0]);
+  });
+
+  test.each([
+    ['an unknown legacy value', 'path "payments/data/*" { policy = "all" }'],
+    ['an unknown attribute', 'path "payments/data/*" { capability = ["read"] }'],
+    ['an unknown top-level attribute', 'paths = "payments/data/*"'],
+    ['an unknown JSON key', '{"paths": {"payments/data/*": {"capabilities": ["read"]}}}'],
+    ['a JSON path that is a string', '{"path": "payments/data/*"}'],
+  ])('%s: exit 2, never dropped', (_what, text) => {
+    let err = '';
+    expect(main([withPolicy(text)], () => undefined, (s) => (err += s))).toBe(2);
+    expect(err).toMatch(/policy/);
+  });
+});
