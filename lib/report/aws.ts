@@ -106,7 +106,7 @@ export function awsAccess(templates: Template[]): AccessReport {
   const rotation = new Map<string, string>();
   const byName = new Map<string, Principal>();
   const managedByArn = new Map<string, { doc: unknown; where: string }>();
-  const attachments: { names: string[]; docs: Located[] }[] = [];
+  const attachments: { names: string[]; docs: Located[]; t: Template }[] = [];
   const managedRefs: { owner: Principal; arns: string[]; where: string }[] = [];
   const uses = new Map<string, { kind: string; name: string }>();
 
@@ -181,18 +181,18 @@ export function awsAccess(templates: Template[]): AccessReport {
         case 'AWS::IAM::ManagedPolicy': {
           const docs = located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (managed policy)`);
           managedByArn.set(r.managedPolicyArn(id, t), { doc: r.resolve(p.PolicyDocument, t), where: `${cdkPath(t, id)} (managed policy)` });
-          attachments.push({ names: attachedNames(r, t, p), docs });
+          attachments.push({ names: attachedNames(r, t, p), docs, t });
           break;
         }
         case 'AWS::IAM::Policy':
-          attachments.push({ names: attachedNames(r, t, p), docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          attachments.push({ names: attachedNames(r, t, p), docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         case 'AWS::IAM::RolePolicy':
         case 'AWS::IAM::UserPolicy':
         case 'AWS::IAM::GroupPolicy': {
           const kind = res.Type.slice('AWS::IAM::'.length, -'Policy'.length);
           const name = r.str(p[`${kind}Name`], t);
-          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         }
         case 'AWS::Lambda::Function':
@@ -243,12 +243,27 @@ export function awsAccess(templates: Template[]): AccessReport {
   // 3. Identity policies onto their principals.
   for (const a of attachments) {
     for (const n of a.names) {
-      const pr = byName.get(n);
-      if (pr) {
-        pr.identity!.push(...a.docs);
-      } else if (unresolved(n)) {
+      let pr = byName.get(n);
+      if (!pr && unresolved(n)) {
         warnings.push(`a policy is attached to ${n.split('|')[1]}, which cannot be resolved within the output: not evaluated`);
+        continue;
       }
+      if (!pr) {
+        // A role, user or group attached by name but defined elsewhere (iam.Role.fromRoleName + a grant): a workload
+        // of its own; only the policies the output attaches to it are known.
+        const [type, name] = n.split('|');
+        const kind = type === 'AWS::IAM::Role' ? 'IAM role' : type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
+        const account = r.account(a.t);
+        const arn = `arn:${r.partition(a.t)}:iam::${account}:${kind.slice(4)}/${name}`;
+        pr = {
+          workload: { id: arn, kind, name: `${kind} ${name} (defined outside the output)`, account, binding: {} },
+          arn, account, identity: [],
+          notes: [`${kind} defined outside the output: only the policies the output attaches to it are known${kind === 'IAM group' ? '; its members are unknown' : ''}`],
+        };
+        principals.set(arn, pr);
+        byName.set(n, pr);
+      }
+      pr.identity!.push(...a.docs);
     }
   }
   for (const m of managedRefs) {

@@ -212,3 +212,24 @@ describe('4. Vault policy shapes', () => {
     expect(err).toMatch(/policy/);
   });
 });
+
+describe('5. identity policies attached by name to principals defined outside the output', () => {
+  test('Roles: [name], Users: [name] (iam.Role.fromRoleName + a grant) are workloads of their own', () => {
+    const read = { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } };
+    const dir = assembly({
+      Ext: {
+        Resources: {
+          Sec: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'ext/secret' } },
+          Mp: { Type: 'AWS::IAM::ManagedPolicy', Properties: { Roles: ['ci-deployer'], PolicyDocument: { Statement: [read] } } },
+          Pol: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'bob', Users: ['bob'], PolicyDocument: { Statement: [read] } } },
+        },
+      },
+    });
+    const r = readers(accessReport([dir]), 'ext/secret');
+    expect(r.map((a) => [a.w.kind, a.w.name, a.workload]).sort()).toEqual([
+      ['IAM role', 'IAM role ci-deployer (defined outside the output)', `arn:aws:iam::${ACCOUNT}:role/ci-deployer`],
+      ['IAM user', 'IAM user bob (defined outside the output)', `arn:aws:iam::${ACCOUNT}:user/bob`],
+    ]);
+    expect(r.every((a) => a.certainty === 'yes')).toBe(true);
+  });
+});
