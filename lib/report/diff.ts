@@ -30,6 +30,13 @@ export function compareBinding(before: ReportWorkload['binding'], after: ReportW
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const b = before[field];
     const a = after[field];
+    if (field.startsWith('trust ')) {
+      // The trust anchor (issuer, keys, CA, host): any change lets other signers' tokens in.
+      if ((b ?? []).join('\n') !== (a ?? []).join('\n')) {
+        wider.push(`${field}: ${b?.join(', ') ?? 'none'} → ${a?.join(', ') ?? 'none'}`);
+      }
+      continue;
+    }
     if (b === undefined) {
       (additive(field) ? wider : narrower).push(`${field} added: ${a!.join(', ')}`);
     } else if (a === undefined) {

@@ -2,6 +2,7 @@
 // write it, from the `vault_policy` texts (HCL parsed: path globs `*` and `+`, capabilities, deny, Vault's rule
 // priority) joined with the auth backend roles that carry those policies (JWT/OIDC and GitHub Actions with bound
 // claims and audiences, Kubernetes, AppRole, AWS) and the mounts.
+import { createHash } from 'crypto';
 import type { LoadedResource } from '../guard/private/loss/load';
 import { KeywardInputError } from '../guard/private/loss/input-error';
 import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
@@ -284,6 +285,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
   const protectedItems: Protected[] = [];
   const kvSettings = new Map<string, any>();
   const backends = new Map<string, LoadedResource>();
+  const k8sConfigs = new Map<string, LoadedResource>();
 
   for (const r of resources) {
     const p = r.properties;
@@ -293,6 +295,8 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       kvSettings.set(`${r.stack}\u0000${tf.str(p.mount, r.stack)}`, p);
     } else if (r.type === 'vault_auth_backend' || r.type === 'vault_jwt_auth_backend') {
       backends.set(`${r.stack}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
+    } else if (r.type === 'vault_kubernetes_auth_backend_config') {
+      k8sConfigs.set(`${r.stack}\u0000${tf.str(p.backend ?? 'kubernetes', r.stack)}`, r);
     } else if (r.type === 'vault_policy') {
       const name = tf.str(p.name, r.stack).toLowerCase();
       const text = tf.str(p.policy, r.stack);
@@ -403,11 +407,26 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         binding[k] = values;
       }
     };
+    // The trust anchor of the backend (who signs the tokens it accepts): `trust …` fields, any change of which widens.
+    const trust = (k: string, v: unknown, digest = false) => {
+      const values = tf.strs(v, r.stack).filter((x) => x !== '');
+      if (values.length > 0) {
+        binding[`trust ${k}`] = digest ? values.map((x) => `sha256:${createHash('sha256').update(x).digest('hex').slice(0, 16)}`) : values;
+      }
+    };
     let kind = r.type.replace(/^vault_|_auth_backend_role$/g, '');
     if (r.type === 'vault_jwt_auth_backend_role') {
       const issuer = tf.str(backend?.properties.bound_issuer ?? backend?.properties.oidc_discovery_url, r.stack);
       kind = GITHUB_ISSUER.test(issuer) ? 'GitHub Actions' : 'JWT/OIDC';
       put('issuer', issuer || undefined);
+      const b = backend?.properties ?? {};
+      trust('oidc_discovery_url', b.oidc_discovery_url);
+      trust('oidc_discovery_ca_pem', b.oidc_discovery_ca_pem, true);
+      trust('jwks_url', b.jwks_url);
+      trust('jwks_ca_pem', b.jwks_ca_pem, true);
+      trust('jwt_validation_pubkeys', b.jwt_validation_pubkeys, true);
+      trust('bound_issuer', b.bound_issuer);
+      trust('oidc_client_id', b.oidc_client_id);
       put('role_type', p.role_type);
       put('bound_audiences', p.bound_audiences);
       put('bound_subject', p.bound_subject);
@@ -421,6 +440,12 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       put('bound_service_account_names', p.bound_service_account_names);
       put('bound_service_account_namespaces', p.bound_service_account_namespaces);
       put('audience', p.audience);
+      const c = k8sConfigs.get(`${r.stack}\u0000${backendPath}`)?.properties ?? {};
+      trust('kubernetes_host', c.kubernetes_host);
+      trust('kubernetes_ca_cert', c.kubernetes_ca_cert, true);
+      trust('pem_keys', c.pem_keys, true);
+      trust('issuer', c.issuer);
+      trust('disable_iss_validation', c.disable_iss_validation);
     } else if (r.type === 'vault_approle_auth_backend_role') {
       kind = 'AppRole';
       put('bind_secret_id', p.bind_secret_id ?? true);

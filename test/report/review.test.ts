@@ -233,3 +233,42 @@ describe('5. identity policies attached by name to principals defined outside th
     expect(r.every((a) => a.certainty === 'yes')).toBe(true);
   });
 });
+
+describe('6. the trust anchor of an auth backend is part of the binding', () => {
+  const POLICY = { deploy: { name: 'deploy', policy: 'path "payments/data/db" {\n  capabilities = ["read"]\n}\n' } };
+  const withJwt = (backend: any) => vaultOut({ app: { vault_policy: POLICY, vault_jwt_auth_backend: { gh: { path: 'jwt', ...backend } }, vault_jwt_auth_backend_role: DEPLOY_ROLE() } });
+  const GITHUB = { oidc_discovery_url: 'https://token.actions.githubusercontent.com', bound_issuer: 'https://token.actions.githubusercontent.com' };
+
+  test.each([
+    ['oidc_discovery_url', { ...GITHUB, oidc_discovery_url: 'https://evil.example.com' }],
+    ['bound_issuer', { ...GITHUB, bound_issuer: 'https://evil.example.com' }],
+    ['jwks_url', { ...GITHUB, jwks_url: 'https://evil.example.com/keys' }],
+    ['jwt_validation_pubkeys', { bound_issuer: GITHUB.bound_issuer, jwt_validation_pubkeys: ['-----BEGIN PUBLIC KEY-----\nMFkw...\n-----END PUBLIC KEY-----'] }],
+  ])('a changed %s widens the JWT role\'s binding (exit 1)', (field, backend) => {
+    const { code, result } = diff(withJwt(GITHUB), withJwt(backend));
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'widened', access: 'binding' })]);
+    expect(result.changes[0].details.join()).toContain(`trust ${field}`);
+  });
+
+  test('public keys are reported by digest, never as text', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkw...\n-----END PUBLIC KEY-----';
+    const w = accessReport([withJwt({ jwt_validation_pubkeys: [pem] })]).workloads[0];
+    expect(w.binding['trust jwt_validation_pubkeys']).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{16}$/)]);
+  });
+
+  test('Kubernetes: a changed host or CA certificate widens the role\'s binding', () => {
+    const k8s = (config: any) => vaultOut({
+      app: {
+        vault_policy: POLICY,
+        vault_auth_backend: { k8s: { path: 'kubernetes', type: 'kubernetes' } },
+        vault_kubernetes_auth_backend_config: { c: { backend: '${vault_auth_backend.k8s.path}', ...config } },
+        vault_kubernetes_auth_backend_role: { api: { backend: '${vault_auth_backend.k8s.path}', role_name: 'api', bound_service_account_names: ['api'], bound_service_account_namespaces: ['payments'], token_policies: ['deploy'] } },
+      },
+    });
+    const base = k8s({ kubernetes_host: 'https://k8s.internal:6443', kubernetes_ca_cert: 'CA-1' });
+    expect(diff(base, k8s({ kubernetes_host: 'https://k8s.evil:6443', kubernetes_ca_cert: 'CA-1' })).code).toBe(1);
+    expect(diff(base, k8s({ kubernetes_host: 'https://k8s.internal:6443', kubernetes_ca_cert: 'CA-2' })).code).toBe(1);
+    expect(diff(base, base).code).toBe(0);
+  });
+});
