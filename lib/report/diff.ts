@@ -133,6 +133,12 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
       } else if (a.certainty === 'maybe' && o.certainty === 'yes') {
         narrower.push(`now conditional: ${a.notes.join('; ')}`);
       }
+      // A condition the access depended on (of an Allow, or a Deny that may apply) that is gone or changed may let
+      // more requests through: a widening, even when the access stays conditional.
+      const conditions = (x: ReportAccess) => x.notes.filter((note) => note.startsWith('depends on '));
+      for (const gone of conditions(o).filter((c) => !conditions(a).includes(c))) {
+        wider.push(gone.startsWith('depends on a Deny') ? `a Deny it depended on was removed or changed: ${gone.slice('depends on '.length)}` : `a condition was removed or changed: ${gone.slice('depends on '.length)}`);
+      }
       if (wider.length > 0) {
         changes.push({ ...base, change: 'widened', details: wider });
       } else if (narrower.length > 0) {

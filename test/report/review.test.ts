@@ -272,3 +272,28 @@ describe('6. the trust anchor of an auth backend is part of the binding', () => 
     expect(diff(base, base).code).toBe(0);
   });
 });
+
+describe('7. --diff: conditions and Denies that stop applying', () => {
+  const ROLE_READS = {
+    Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST } },
+    Read: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'read', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } }] } } },
+  };
+  const VPCE_DENY = { Sid: 'DenyOutsideVpce', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0123' } } };
+
+  test('a Deny-unless-aws:SourceVpce removed from the resource policy widens (exit 1)', () => {
+    const { code, result } = diff(assembly({ S: secretWithPolicy([VPCE_DENY], ROLE_READS) }), assembly({ S: secretWithPolicy([], ROLE_READS) }));
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'widened', access: 'read', workload: 'S/Role' })]);
+    expect(result.changes[0].details.join()).toContain('aws:SourceVpce');
+  });
+
+  test('a changed condition of an Allow (aws:PrincipalOrgID to another organization) widens (exit 1)', () => {
+    const org = (id: string) => ({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': id } } });
+    const keyForPartner = { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:Decrypt', Resource: '*' }] } } };
+    const before = assembly({ S: secretWithPolicy([org('o-ourorg')], { Key: keyForPartner }, true) });
+    const after = assembly({ S: secretWithPolicy([org('o-evilorg')], { Key: keyForPartner }, true) });
+    const { code, result } = diff(before, after);
+    expect(code).toBe(1);
+    expect(result.changes).toEqual(expect.arrayContaining([expect.objectContaining({ change: 'widened', access: 'read', workload: 'account:222222222222' })]));
+  });
+});
