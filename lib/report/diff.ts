@@ -15,9 +15,14 @@ export interface AccessChange {
 }
 
 export interface AccessDiff {
-  /** True when any access was added or widened. */
+  /**
+   * True when any access was added or widened, or something new could not be evaluated (then nothing proves that
+   * access did not grow).
+   */
   readonly widened: boolean;
   readonly changes: AccessChange[];
+  /** Items the new output has that the report could not evaluate (its warnings) and the old one did not have. */
+  readonly newlyNotEvaluated: string[];
 }
 
 /** Fields of a binding that list who is trusted (more is wider); every other field restricts (more values is wider). */
@@ -182,5 +187,6 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
   }
   const order = { widened: 0, added: 1, narrowed: 2, removed: 3 };
   changes.sort((a, b) => order[a.change] - order[b.change] || (a.resource ?? '').localeCompare(b.resource ?? '') || a.workload.localeCompare(b.workload));
-  return { widened: changes.some((c) => c.change === 'added' || c.change === 'widened'), changes };
+  const newlyNotEvaluated = after.warnings.filter((w) => !before.warnings.includes(w));
+  return { widened: newlyNotEvaluated.length > 0 || changes.some((c) => c.change === 'added' || c.change === 'widened'), changes, newlyNotEvaluated };
 }

@@ -297,3 +297,20 @@ describe('7. --diff: conditions and Denies that stop applying', () => {
     expect(result.changes).toEqual(expect.arrayContaining([expect.objectContaining({ change: 'widened', access: 'read', workload: 'account:222222222222' })]));
   });
 });
+
+describe('8. --diff: something new that is not evaluated', () => {
+  test('an unknown customer managed policy attached to a reader: exit 1, listed as not evaluated', () => {
+    const role = (arns: string[]) => ({
+      Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST, ManagedPolicyArns: arns } },
+    });
+    const before = assembly({ S: secretWithPolicy([], role([])) });
+    const after = assembly({ S: secretWithPolicy([], role([`arn:aws:iam::${ACCOUNT}:policy/ops-read-all-secrets`])) });
+    const { code, result } = diff(before, after);
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([]);
+    expect(result.newlyNotEvaluated).toEqual([expect.stringContaining('policy/ops-read-all-secrets')]);
+    let text = '';
+    main(['--diff', before, after], (s) => (text += s), () => undefined);
+    expect(text).toContain('not evaluated (new)');
+  });
+});
