@@ -91,6 +91,99 @@ function located(doc: unknown, where: string): Located[] {
   return statementsOf(doc).map((st, i) => ({ st, where: `${where} statement ${st.Sid ?? `#${i + 1}`}` }));
 }
 
+/**
+ * The variants of a raw template value with every `Fn::If` in it taken both ways, and which way each was taken
+ * (`IsProd=true`). The condition itself is not evaluated: a statement from a branch only maybe applies.
+ */
+function ifVariants(v: unknown, limit = 64): { value: unknown; taken: string[] }[] {
+  const product = (parts: { key: string | number; vs: { value: unknown; taken: string[] }[] }[], array: boolean) => {
+    let acc: { value: any; taken: string[] }[] = [{ value: array ? [] : {}, taken: [] }];
+    for (const { key, vs } of parts) {
+      acc = acc.flatMap((a) => vs.map((b) => ({ value: array ? [...a.value, b.value] : { ...a.value, [key]: b.value }, taken: [...a.taken, ...b.taken] })));
+      if (acc.length > limit) {
+        return [{ value: v, taken: [] }];
+      }
+    }
+    return acc;
+  };
+  if (Array.isArray(v)) {
+    return product(v.map((x, i) => ({ key: i, vs: ifVariants(x, limit) })), true);
+  }
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    const arg = (v as any)['Fn::If'];
+    if (keys.length === 1 && keys[0] === 'Fn::If' && Array.isArray(arg) && arg.length === 3) {
+      const cond = String(arg[0]);
+      return [
+        ...ifVariants(arg[1], limit).map((x) => ({ value: x.value, taken: [`${cond}=true`, ...x.taken] })),
+        ...ifVariants(arg[2], limit).map((x) => ({ value: x.value, taken: [`${cond}=false`, ...x.taken] })),
+      ];
+    }
+    return product(keys.map((k) => ({ key: k, vs: ifVariants((v as any)[k], limit) })), false);
+  }
+  return [{ value: v, taken: [] }];
+}
+
+/** A statement that applies only when the Fn::If conditions were taken that way: an unknown condition key each. */
+function ifCondition(st: Statement, taken: string[]): Statement {
+  if (taken.length === 0) {
+    return st;
+  }
+  const extra: { [k: string]: string } = {};
+  for (const t of taken) {
+    const [cond, way] = t.split('=');
+    extra[`Fn::If ${cond}`] = way;
+  }
+  return { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.StringEquals, ...extra } } };
+}
+
+/** A value that is an `Fn::If` (possibly nested) as its branches; anything else as itself. */
+function topIf(v: unknown): { value: unknown; taken: string[] }[] {
+  const arg = (v as any)?.['Fn::If'];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && Array.isArray(arg) && arg.length === 3) {
+    return [
+      ...topIf(arg[1]).map((x) => ({ value: x.value, taken: [`${arg[0]}=true`, ...x.taken] })),
+      ...topIf(arg[2]).map((x) => ({ value: x.value, taken: [`${arg[0]}=false`, ...x.taken] })),
+    ];
+  }
+  return [{ value: v, taken: [] }];
+}
+
+/**
+ * The statements of a policy document as written in a template: `Fn::If` around the document, its statement list, a
+ * statement or a part of one gives both branches (each only maybe applying); a document that is a JSON string (or
+ * an Fn::Sub/Fn::Join of one) is parsed.
+ */
+function policyStatements(r: Resolver, t: Template, raw: unknown, warnings: string[], where: string): Located[] {
+  const out: Located[] = [];
+  for (const d of topIf(raw)) {
+    let doc: any = d.value;
+    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).some((k) => k === 'Ref' || k.startsWith('Fn::'))) {
+      doc = r.resolve(doc, t);
+    }
+    if (typeof doc === 'string') {
+      try {
+        doc = JSON.parse(doc);
+      } catch {
+        warnings.push(`${where}: policy document is a string that is not JSON: not evaluated`);
+        continue;
+      }
+    }
+    for (const l of topIf(doc?.Statement)) {
+      const entries: unknown[] = l.value === undefined || l.value === null ? [] : Array.isArray(l.value) ? l.value : [l.value];
+      entries.forEach((entry, i) => {
+        for (const v of ifVariants(entry)) {
+          const taken = [...d.taken, ...l.taken, ...v.taken];
+          for (const st of statementsOf({ Statement: r.resolve(v.value, t) })) {
+            out.push({ st: ifCondition(st, taken), where: `${where} statement ${st.Sid ?? `#${i + 1}`}${taken.length > 0 ? ` (if ${taken.join(', ')})` : ''}` });
+          }
+        }
+      });
+    }
+  }
+  return out;
+}
+
 /** The part of a resource pattern that is not the secret suffix placeholder, to tell an exact ARN from a wildcard. */
 function isWildcard(pattern: string): boolean {
   return /[*?]/.test(pattern.replace(/-\?{6}$/, '')) || pattern.startsWith('NotResource');
@@ -105,9 +198,9 @@ export function awsAccess(templates: Template[]): AccessReport {
   const principals = new Map<string, Principal>();
   const rotation = new Map<string, string>();
   const byName = new Map<string, Principal>();
-  const managedByArn = new Map<string, { doc: unknown; where: string }>();
+  const managedByArn = new Map<string, { docs: Located[]; where: string }>();
   const attachments: { names: string[]; docs: Located[]; t: Template }[] = [];
-  const managedRefs: { owner: Principal; arns: string[]; where: string }[] = [];
+  const managedRefs: { owner: Principal; arns: { arn: string; taken: string[] }[]; where: string }[] = [];
   const uses = new Map<string, { kind: string; name: string }>();
 
   // 1. Resources.
@@ -126,7 +219,7 @@ export function awsAccess(templates: Template[]): AccessReport {
         case 'AWS::KMS::Key':
           keys.push({
             t, id, arn: r.keyArn(id, t), keyId: r.keyId(id, t), account: r.account(t), region: r.region(t), aliases: [],
-            policy: located(r.resolve(p.KeyPolicy, t), `${cdkPath(t, id)} (key policy)`), tags: tagsOf(r, t, p.Tags),
+            policy: policyStatements(r, t, p.KeyPolicy, warnings, `${cdkPath(t, id)} (key policy)`), tags: tagsOf(r, t, p.Tags),
           });
           break;
         case 'AWS::IAM::Role':
@@ -165,7 +258,7 @@ export function awsAccess(templates: Template[]): AccessReport {
           }
           const identity: Located[] = [];
           for (const pol of (p.Policies ?? []) as any[]) {
-            identity.push(...located(r.resolve(pol?.PolicyDocument, t), `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
+            identity.push(...policyStatements(r, t, pol?.PolicyDocument, warnings, `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
           }
           const pr: Principal = {
             workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding, ...(res.Type === 'AWS::IAM::Role' ? { alternatives } : {}) },
@@ -174,25 +267,27 @@ export function awsAccess(templates: Template[]): AccessReport {
           principals.set(pr.workload.id, pr);
           byName.set(`${res.Type}|${r.iamName(id, t)}`, pr);
           if (p.ManagedPolicyArns !== undefined) {
-            managedRefs.push({ owner: pr, arns: list(r.resolve(p.ManagedPolicyArns, t)), where: cdkPath(t, id) });
+            // An Fn::If around an ARN (or the list): both branches, each as a statement that only maybe applies.
+            const arns = ifVariants(p.ManagedPolicyArns).flatMap((v) => list(r.resolve(v.value, t)).map((arn) => ({ arn, taken: v.taken })));
+            managedRefs.push({ owner: pr, arns, where: cdkPath(t, id) });
           }
           break;
         }
         case 'AWS::IAM::ManagedPolicy': {
-          const docs = located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (managed policy)`);
-          managedByArn.set(r.managedPolicyArn(id, t), { doc: r.resolve(p.PolicyDocument, t), where: `${cdkPath(t, id)} (managed policy)` });
+          const docs = policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (managed policy)`);
+          managedByArn.set(r.managedPolicyArn(id, t), { docs, where: `${cdkPath(t, id)} (managed policy)` });
           attachments.push({ names: attachedNames(r, t, p), docs, t });
           break;
         }
         case 'AWS::IAM::Policy':
-          attachments.push({ names: attachedNames(r, t, p), docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
+          attachments.push({ names: attachedNames(r, t, p), docs: policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         case 'AWS::IAM::RolePolicy':
         case 'AWS::IAM::UserPolicy':
         case 'AWS::IAM::GroupPolicy': {
           const kind = res.Type.slice('AWS::IAM::'.length, -'Policy'.length);
           const name = r.str(p[`${kind}Name`], t);
-          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
+          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         }
         case 'AWS::Lambda::Function':
@@ -223,7 +318,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       if (res?.Type === 'AWS::SecretsManager::ResourcePolicy') {
         const s = findSecret(t, r.str(p.SecretId, t));
         if (s) {
-          s.policy.push(...located(r.resolve(p.ResourcePolicy, t), `${cdkPath(t, id)} (secret resource policy)`));
+          s.policy.push(...policyStatements(r, t, p.ResourcePolicy, warnings, `${cdkPath(t, id)} (secret resource policy)`));
         } else {
           warnings.push(`${t.stack}/${id}: resource policy of ${r.str(p.SecretId, t)}, a secret not in the output: not evaluated`);
         }
@@ -267,15 +362,16 @@ export function awsAccess(templates: Template[]): AccessReport {
     }
   }
   for (const m of managedRefs) {
-    for (const arn of m.arns) {
+    for (const { arn, taken } of m.arns) {
       const inOutput = managedByArn.get(arn);
       const awsName = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
+      const tag = taken.length > 0 ? ` if ${taken.join(', ')}` : '';
       if (inOutput) {
         if (!m.owner.identity!.some((l) => l.where.startsWith(inOutput.where))) {
-          m.owner.identity!.push(...located(inOutput.doc, inOutput.where));
+          m.owner.identity!.push(...inOutput.docs.map((l) => ({ st: ifCondition(l.st, taken), where: `${l.where}${tag}` })));
         }
       } else if (awsName !== undefined && AWS_MANAGED[awsName.replace(/^.*\//, '')]) {
-        m.owner.identity!.push(...located({ Statement: AWS_MANAGED[awsName.replace(/^.*\//, '')] }, `AWS managed policy ${awsName}`));
+        m.owner.identity!.push(...located({ Statement: AWS_MANAGED[awsName.replace(/^.*\//, '')].map((st) => ifCondition(st, taken)) }, `AWS managed policy ${awsName}${tag}`));
       } else if (awsName === undefined || !AWS_MANAGED_HARMLESS.test(awsName)) {
         warnings.push(`${m.where}: managed policy ${arn} is not in the output: not evaluated`);
       }

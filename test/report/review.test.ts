@@ -314,3 +314,36 @@ describe('8. --diff: something new that is not evaluated', () => {
     expect(text).toContain('not evaluated (new)');
   });
 });
+
+describe('9. Fn::If and policy documents written as JSON strings', () => {
+  const READ = { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } };
+  const withRole = (props: any, extra: any = {}) => assembly({
+    S: secretWithPolicy([], { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST, ...props } }, ...extra }),
+  });
+  const access = (dir: string) => readers(accessReport([dir]), 'a/star').map((a) => [a.workload, a.certainty]);
+
+  test('Fn::If around a statement, and around the actions of one: both branches, as "maybe"', () => {
+    const aroundStatement = { PolicyName: 'p', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ 'Fn::If': ['IsProd', READ, { Ref: 'AWS::NoValue' }] }] } };
+    expect(access(withRole({}, { P: { Type: 'AWS::IAM::Policy', Properties: aroundStatement } }))).toEqual([['S/Role', 'maybe']]);
+    const aroundAction = { PolicyName: 'p', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ ...READ, Action: { 'Fn::If': ['IsProd', 'sqs:SendMessage', 'secretsmanager:*'] } }] } };
+    const r = readers(accessReport([withRole({}, { P: { Type: 'AWS::IAM::Policy', Properties: aroundAction } })]), 'a/star');
+    expect(r.map((a) => a.certainty)).toEqual(['maybe']);
+    expect(r[0].notes.join()).toContain('Fn::If IsProd');
+  });
+
+  test('Fn::If choosing AdministratorAccess in ManagedPolicyArns: both branches', () => {
+    const arns = [{ 'Fn::If': ['X', 'arn:aws:iam::aws:policy/AdministratorAccess', { Ref: 'AWS::NoValue' }] }];
+    expect(access(withRole({ ManagedPolicyArns: arns }))).toEqual([['S/Role', 'maybe']]);
+  });
+
+  test('a PolicyDocument that is a JSON string is parsed (literal or Fn::Sub)', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] });
+    expect(access(withRole({}, { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'str', Roles: [{ Ref: 'Role' }], PolicyDocument: text } } }))).toEqual([['S/Role', 'yes']]);
+    expect(access(withRole({}, { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'str', Roles: [{ Ref: 'Role' }], PolicyDocument: { 'Fn::Sub': text } } } }))).toEqual([['S/Role', 'yes']]);
+  });
+
+  test('a PolicyDocument string that is not JSON is reported as not evaluated', () => {
+    const report = accessReport([withRole({}, { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'str', Roles: [{ Ref: 'Role' }], PolicyDocument: 'Statement: *' } } })]);
+    expect(report.warnings).toEqual([expect.stringContaining('not JSON: not evaluated')]);
+  });
+});
