@@ -137,6 +137,11 @@ function ifCondition(st: Statement, taken: string[]): Statement {
   return { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.StringEquals, ...extra } } };
 }
 
+/** A KmsKeyId, or undefined when it names the AWS managed key aws/secretsmanager (by alias or alias ARN). */
+function customerKey(ref: string): string | undefined {
+  return /^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\/secretsmanager$/.test(ref) ? undefined : ref;
+}
+
 /** A value that is an `Fn::If` (possibly nested) as its branches; anything else as itself. */
 function topIf(v: unknown): { value: unknown; taken: string[] }[] {
   const arg = (v as any)?.['Fn::If'];
@@ -212,7 +217,7 @@ export function awsAccess(templates: Template[]): AccessReport {
           const arn = r.secretArn(id, t);
           secrets.push({
             t, id, arn, name: r.secretName(id, t), account: r.account(t), region: r.region(t),
-            keyRef: p.KmsKeyId !== undefined ? r.str(p.KmsKeyId, t) : undefined, tags: tagsOf(r, t, p.Tags), policy: [],
+            keyRef: p.KmsKeyId !== undefined ? customerKey(r.str(p.KmsKeyId, t)) : undefined, tags: tagsOf(r, t, p.Tags), policy: [],
           });
           break;
         }
@@ -445,7 +450,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       ...s,
       region: x.Region!,
       arn: s.arn.replace(`:secretsmanager:${s.region}:`, `:secretsmanager:${x.Region}:`),
-      keyRef: x.KmsKeyId,
+      keyRef: x.KmsKeyId === undefined ? undefined : customerKey(x.KmsKeyId),
       replicaOf: s.arn,
     }))];
   });

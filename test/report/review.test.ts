@@ -347,3 +347,20 @@ describe('9. Fn::If and policy documents written as JSON strings', () => {
     expect(report.warnings).toEqual([expect.stringContaining('not JSON: not evaluated')]);
   });
 });
+
+describe('10. the AWS managed key by alias', () => {
+  test.each(['alias/aws/secretsmanager', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/secretsmanager`])('KmsKeyId %s is the AWS managed key: same-account readers read', (keyId) => {
+    const dir = assembly({
+      B: {
+        Resources: {
+          Sec: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'b/alias', KmsKeyId: keyId } },
+          Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST } },
+          P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } }] } } },
+        },
+      },
+    });
+    const report = accessReport([dir]);
+    expect(readers(report, 'b/alias').map((a) => [a.workload, a.certainty])).toEqual([['B/Role', 'yes']]);
+    expect(report.resources[0].key).toBe('aws/secretsmanager (AWS managed key)');
+  });
+});
