@@ -276,8 +276,10 @@ interface Protected {
 const GITHUB_ISSUER = /token\.actions\.githubusercontent\.com/;
 
 /** Read the access report of a Terraform output (Vault resources). */
-export function vaultAccess(resources: LoadedResource[]): AccessReport {
+export function vaultAccess(resources: LoadedResource[], servers = new Map<string, string>()): AccessReport {
   const tf = new TfResolver(resources);
+  // Stacks that talk to the same Vault server share its policies, auth backends and paths.
+  const server = (stack: string) => servers.get(stack) ?? `stack ${stack}`;
   const warnings: string[] = [];
   const mounts = new Map<string, LoadedResource>();
   const policies = new Map<string, { rules: VaultRule[]; where: string }>();
@@ -290,13 +292,13 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
   for (const r of resources) {
     const p = r.properties;
     if (r.type === 'vault_mount') {
-      mounts.set(`${r.stack}\u0000${tf.str(p.path, r.stack)}`, r);
+      mounts.set(`${server(r.stack)}\u0000${tf.str(p.path, r.stack)}`, r);
     } else if (r.type === 'vault_kv_secret_backend_v2') {
-      kvSettings.set(`${r.stack}\u0000${tf.str(p.mount, r.stack)}`, p);
+      kvSettings.set(`${server(r.stack)}\u0000${tf.str(p.mount, r.stack)}`, p);
     } else if (r.type === 'vault_auth_backend' || r.type === 'vault_jwt_auth_backend') {
-      backends.set(`${r.stack}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
+      backends.set(`${server(r.stack)}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
     } else if (r.type === 'vault_kubernetes_auth_backend_config') {
-      k8sConfigs.set(`${r.stack}\u0000${tf.str(p.backend ?? 'kubernetes', r.stack)}`, r);
+      k8sConfigs.set(`${server(r.stack)}\u0000${tf.str(p.backend ?? 'kubernetes', r.stack)}`, r);
     } else if (r.type === 'vault_policy') {
       const name = tf.str(p.name, r.stack).toLowerCase();
       const text = tf.str(p.policy, r.stack);
@@ -305,11 +307,17 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         warnings.push(`${where}: policy text is not literal (${text.slice(0, 60)}): not evaluated`);
         continue;
       }
-      policies.set(`${r.stack}\u0000${name}`, { rules: parseVaultPolicy(text, where), where: `${where} (policy ${name})` });
+      const policyKey = `${server(r.stack)}\u0000${name}`;
+      if (policies.has(policyKey)) {
+        warnings.push(`${where}: policy ${name} is also defined by ${policies.get(policyKey)!.where} on the same Vault server: the one applied last wins, both are evaluated`);
+        policies.get(policyKey)!.rules.push(...parseVaultPolicy(text, where));
+        continue;
+      }
+      policies.set(policyKey, { rules: parseVaultPolicy(text, where), where: `${where} (policy ${name})` });
     }
   }
   const isKv2 = (stack: string, mount: string) => {
-    const m = mounts.get(`${stack}\u0000${mount}`);
+    const m = mounts.get(`${server(stack)}\u0000${mount}`);
     return m !== undefined && (m.properties.type === 'kv-v2' || (m.properties.type === 'kv' && String(m.properties.options?.version) === '2'));
   };
   const seenKv = new Set<string>();
@@ -319,9 +327,9 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       return;
     }
     seenKv.add(`${r.stack}\u0000${id}`);
-    const settings = kvSettings.get(`${r.stack}\u0000${mount}`);
+    const settings = kvSettings.get(`${server(r.stack)}\u0000${mount}`);
     const period = metadata?.rotation_period;
-    const mountRes = mounts.get(`${r.stack}\u0000${mount}`);
+    const mountRes = mounts.get(`${server(r.stack)}\u0000${mount}`);
     protectedItems.push({
       stack: r.stack,
       resource: {
@@ -399,7 +407,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
     const p = r.properties;
     const backendPath = tf.str(p.backend ?? defaultBackend(r.type), r.stack);
     const role = tf.str(p.role_name ?? p.role, r.stack);
-    const backend = backends.get(`${r.stack}\u0000${backendPath}`);
+    const backend = backends.get(`${server(r.stack)}\u0000${backendPath}`);
     const binding: { [k: string]: string[] } = {};
     const put = (k: string, v: unknown) => {
       const values = tf.strs(v, r.stack).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
@@ -440,7 +448,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       put('bound_service_account_names', p.bound_service_account_names);
       put('bound_service_account_namespaces', p.bound_service_account_namespaces);
       put('audience', p.audience);
-      const c = k8sConfigs.get(`${r.stack}\u0000${backendPath}`)?.properties ?? {};
+      const c = k8sConfigs.get(`${server(r.stack)}\u0000${backendPath}`)?.properties ?? {};
       trust('kubernetes_host', c.kubernetes_host);
       trust('kubernetes_ca_cert', c.kubernetes_ca_cert, true);
       trust('pem_keys', c.pem_keys, true);
@@ -478,7 +486,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         warnings.push(`${w.workload.id}: policy ${name} cannot be resolved within the output: not evaluated`);
         continue;
       }
-      const pol = policies.get(`${w.stack}\u0000${name.toLowerCase()}`);
+      const pol = policies.get(`${server(w.stack)}\u0000${name.toLowerCase()}`);
       if (!pol) {
         if (name !== 'default') {
           warnings.push(`${w.workload.id}: policy "${name}" is not in the output: not evaluated`);
@@ -495,7 +503,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
     // Exact paths are looked up; only glob rules are matched one by one (an exact path always has the highest priority).
     const globs = [...merged.entries()].filter(([p]) => /[*+]/.test(p)).map(([p, rule]) => ({ p, rule, re: pathRegExp(p) }));
     protectedItems.forEach((item, i) => {
-      if (item.stack !== w.stack) {
+      if (server(item.stack) !== server(w.stack)) {
         return;
       }
       for (const [mode, wanted] of [['read', item.read], ['write', item.write]] as const) {

@@ -137,12 +137,12 @@ describe('2. trust policies: statements are OR-ed', () => {
 });
 
 /** A cdktf.out with stacks (name → resources); each stack gets the KV v2 mount `payments` and secret `db`. */
-function vaultOut(stacks: { [stack: string]: { [type: string]: { [id: string]: any } } }): string {
+function vaultOut(stacks: { [stack: string]: { [type: string]: { [id: string]: any } } }, addresses: { [stack: string]: string } = {}): string {
   const dir = path.join(tmp, `tf${n++}`);
   for (const [stack, resources] of Object.entries(stacks)) {
     fs.mkdirSync(path.join(dir, 'stacks', stack), { recursive: true });
     const doc = {
-      provider: { vault: [{ address: 'https://vault.example.com:8200' }] },
+      provider: { vault: [{ address: addresses[stack] ?? 'https://vault.example.com:8200' }] },
       resource: {
         vault_mount: { kv: { path: 'payments', type: 'kv-v2' } },
         vault_kv_secret_v2: { db: { mount: '${vault_mount.kv.path}', name: 'db', data_json_wo: '${var.x}' } },
@@ -362,5 +362,23 @@ describe('10. the AWS managed key by alias', () => {
     const report = accessReport([dir]);
     expect(readers(report, 'b/alias').map((a) => [a.workload, a.certainty])).toEqual([['B/Role', 'yes']]);
     expect(report.resources[0].key).toBe('aws/secretsmanager (AWS managed key)');
+  });
+});
+
+describe('11. Vault stacks that talk to the same server', () => {
+  const OPS = {
+    vault_policy: { all: { name: 'ops-all', policy: 'path "payments/data/*" {\n  capabilities = ["read"]\n}\n' } },
+    vault_approle_auth_backend_role: { ops: { backend: 'approle', role_name: 'ops', token_policies: ['ops-all'] } },
+  };
+  const platformOnly = (r: AccessReport) => r.resources.filter((x) => x.id.startsWith('payments:')).flatMap((x) => x.readers.map((a) => a.workload));
+
+  test('a role and policy of another stack with the same provider config read this stack\'s paths', () => {
+    const report = accessReport([vaultOut({ payments: {}, platform: OPS })]);
+    expect(platformOnly(report)).toEqual(['platform:auth/approle/role/ops']);
+  });
+
+  test('stacks with different provider addresses are different servers', () => {
+    const report = accessReport([vaultOut({ payments: {}, platform: OPS }, { platform: 'https://other-vault.example.com:8200' })]);
+    expect(platformOnly(report)).toEqual([]);
   });
 });
