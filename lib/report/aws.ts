@@ -137,6 +137,21 @@ function ifCondition(st: Statement, taken: string[]): Statement {
   return { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.StringEquals, ...extra } } };
 }
 
+/** One access from two ways to it: either is enough. */
+function mergeAccess(a: ReportAccess | undefined, b: ReportAccess | undefined): ReportAccess | undefined {
+  if (!a || !b) {
+    return a ?? b;
+  }
+  return {
+    workload: a.workload,
+    via: [...new Set([...a.via, ...b.via])],
+    matched: [...new Set([...a.matched, ...b.matched])],
+    wildcard: a.wildcard || b.wildcard,
+    certainty: a.certainty === 'yes' || b.certainty === 'yes' ? 'yes' : 'maybe',
+    notes: a.certainty === 'yes' ? a.notes : b.certainty === 'yes' ? b.notes : [...new Set([...a.notes, ...b.notes])],
+  };
+}
+
 /** A KmsKeyId, or undefined when it names the AWS managed key aws/secretsmanager (by alias or alias ARN). */
 function customerKey(ref: string): string | undefined {
   return /^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\/secretsmanager$/.test(ref) ? undefined : ref;
@@ -460,7 +475,9 @@ export function awsAccess(templates: Template[]): AccessReport {
     const writers: ReportAccess[] = [];
     for (const pr of all.filter((x) => x.anyOf === undefined || x.anyOf.account === s.account)) {
       for (const [mode, out] of [['read', readers], ['write', writers]] as const) {
-        const a = secretAccess(pr, s, key, mode);
+        // A writer sets the value with PutSecretValue or UpdateSecret (with SecretString); either is enough.
+        const a = mode === 'read' ? secretAccess(pr, s, key, 'secretsmanager:GetSecretValue')
+          : mergeAccess(secretAccess(pr, s, key, 'secretsmanager:PutSecretValue'), secretAccess(pr, s, key, 'secretsmanager:UpdateSecret'));
         if (a) {
           out.push(a);
         }
@@ -529,8 +546,9 @@ export function awsAccess(templates: Template[]): AccessReport {
     });
   }
 
-  function secretAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, mode: 'read' | 'write'): ReportAccess | undefined {
-    const req = secretRequest(pr, s, mode === 'read' ? 'secretsmanager:GetSecretValue' : 'secretsmanager:PutSecretValue');
+  function secretAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, action: string): ReportAccess | undefined {
+    const mode = action === 'secretsmanager:GetSecretValue' ? 'read' : 'write';
+    const req = secretRequest(pr, s, action);
     const unknown = new Set<string>();
     const id = evaluate(pr.identity, req, false, unknown);
     if (id.allow === 'no' && !s.policy.some((l) => l.st.Effect === 'Allow' && actionMatches(l.st, req.action))) {

@@ -382,3 +382,17 @@ describe('11. Vault stacks that talk to the same server', () => {
     expect(platformOnly(report)).toEqual([]);
   });
 });
+
+describe('14. writers', () => {
+  test('secretsmanager:UpdateSecret alone is a write', () => {
+    const dir = assembly({
+      W: secretWithPolicy([], {
+        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST } },
+        P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:UpdateSecret', Resource: { Ref: 'Sec' } }] } } },
+      }),
+    });
+    const r = accessReport([dir]).resources[0];
+    expect(r.readers).toEqual([]);
+    expect(r.writers.map((a) => [a.workload, a.certainty])).toEqual([['W/Role', 'yes']]);
+  });
+});
