@@ -222,6 +222,8 @@ export function awsAccess(templates: Template[]): AccessReport {
   const attachments: { names: string[]; docs: Located[]; t: Template }[] = [];
   const managedRefs: { owner: Principal; arns: { arn: string; taken: string[] }[]; where: string }[] = [];
   const uses = new Map<string, { kind: string; name: string }>();
+  /** Group memberships: user name (or the user itself) and group name. */
+  const memberships: { user: Principal | string; group: string; where: string }[] = [];
 
   // 1. Resources.
   for (const t of templates) {
@@ -272,6 +274,7 @@ export function awsAccess(templates: Template[]): AccessReport {
           if (res.Type === 'AWS::IAM::User') {
             binding.groups = list(r.resolve(p.Groups, t));
           }
+          const self = (): Principal => principals.get(cdkPath(t, id))!;
           if ((binding['principal Federated'] ?? []).some((f) => /token\.actions\.githubusercontent\.com/.test(f))) {
             // Who may assume it is in the trust policy's token.actions.githubusercontent.com:sub (repository, ref, environment).
             kind = 'GitHub Actions (IAM role)';
@@ -286,6 +289,9 @@ export function awsAccess(templates: Template[]): AccessReport {
           };
           principals.set(pr.workload.id, pr);
           byName.set(`${res.Type}|${r.iamName(id, t)}`, pr);
+          if (res.Type === 'AWS::IAM::User') {
+            binding.groups.forEach((g) => memberships.push({ user: self(), group: g, where: cdkPath(t, id) }));
+          }
           if (p.ManagedPolicyArns !== undefined) {
             // An Fn::If around an ARN (or the list): both branches, each as a statement that only maybe applies.
             const arns = ifVariants(p.ManagedPolicyArns).flatMap((v) => list(r.resolve(v.value, t)).map((arn) => ({ arn, taken: v.taken })));
@@ -310,6 +316,11 @@ export function awsAccess(templates: Template[]): AccessReport {
           attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         }
+        case 'AWS::IAM::UserToGroupAddition':
+          for (const u of list(r.resolve(p.Users, t))) {
+            memberships.push({ user: u, group: r.str(p.GroupName, t), where: cdkPath(t, id) });
+          }
+          break;
         case 'AWS::Lambda::Function':
           uses.set(r.str(p.Role, t), { kind: 'Lambda function', name: cdkPath(t, id) });
           break;
@@ -396,6 +407,21 @@ export function awsAccess(templates: Template[]): AccessReport {
         warnings.push(`${m.where}: managed policy ${arn} is not in the output: not evaluated`);
       }
     }
+  }
+
+  // 3b. Members of a group hold its policies.
+  for (const m of memberships) {
+    const user = typeof m.user === 'string' ? byName.get(`AWS::IAM::User|${m.user}`) : m.user;
+    const group = byName.get(`AWS::IAM::Group|${m.group}`);
+    if (!user || !group) {
+      warnings.push(`${m.where}: ${typeof m.user === 'string' ? `user ${m.user}` : m.user.workload.name} is a member of group ${m.group}, `
+        + `but the ${!user ? 'user' : 'group'} is not in the output: the group's access is not evaluated for it`);
+      continue;
+    }
+    if (!(user.workload.binding.groups ?? []).includes(m.group)) {
+      (user.workload.binding.groups ??= []).push(m.group);
+    }
+    user.identity!.push(...group.identity!.map((l) => ({ st: l.st, where: `${l.where} (member of group ${m.group})` })));
   }
 
   // 4. Workload kinds from what uses each role.

@@ -396,3 +396,30 @@ describe('14. writers', () => {
     expect(r.writers.map((a) => [a.workload, a.certainty])).toEqual([['W/Role', 'yes']]);
   });
 });
+
+describe('13. IAM group members', () => {
+  const GROUP_READS = {
+    Readers: { Type: 'AWS::IAM::Group', Properties: { GroupName: 'readers' } },
+    GroupPol: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'g', Groups: [{ Ref: 'Readers' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:*' }] } } },
+  };
+  const people = (r: AccessReport) => readers(r, 'a/star').filter((a) => a.w.kind === 'IAM user').map((a) => a.workload);
+
+  test('a user added to a group that reads (Groups on the user) reads; --diff exits 1', () => {
+    const before = assembly({ G: secretWithPolicy([], { ...GROUP_READS, Alice: { Type: 'AWS::IAM::User', Properties: {} } }) });
+    const after = assembly({ G: secretWithPolicy([], { ...GROUP_READS, Alice: { Type: 'AWS::IAM::User', Properties: { Groups: [{ Ref: 'Readers' }] } } }) });
+    expect(people(accessReport([before]))).toEqual([]);
+    expect(people(accessReport([after]))).toEqual(['G/Alice']);
+    expect(diff(before, after).code).toBe(1);
+  });
+
+  test('AWS::IAM::UserToGroupAddition makes the user a member', () => {
+    const dir = assembly({
+      G: secretWithPolicy([], {
+        ...GROUP_READS,
+        Bob: { Type: 'AWS::IAM::User', Properties: { UserName: 'bob' } },
+        Add: { Type: 'AWS::IAM::UserToGroupAddition', Properties: { GroupName: { Ref: 'Readers' }, Users: [{ Ref: 'Bob' }] } },
+      }),
+    });
+    expect(people(accessReport([dir]))).toEqual(['G/Bob']);
+  });
+});
