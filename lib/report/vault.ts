@@ -368,6 +368,12 @@ export function vaultAccess(resources: LoadedResource[], servers = new Map<strin
         }
         kvItem(r, m[1], m[3], meta, true);
       }
+      if (/^(auth\/.+\/role\/|sys\/polic|sys\/auth)/.test(path)) {
+        warnings.push(`${r.stack}/${r.address}: ${r.type} writes ${path} (a role, policy or auth method) outside the modelled resources: not evaluated`);
+      }
+    } else if (/^vault_identity_(group|entity)/.test(r.type) || r.type === 'vault_token' || r.type === 'vault_token_auth_backend_role') {
+      // Identity groups and entities (and tokens) carry policies of their own: members hold them on top of their role's.
+      warnings.push(`${r.stack}/${r.address}: ${r.type} can give policies to identities or tokens; the report does not model it: not evaluated`);
     } else if (r.type === 'vault_kv_secret') {
       const path = tf.str(p.path, r.stack);
       protectedItems.push({

@@ -423,3 +423,20 @@ describe('13. IAM group members', () => {
     expect(people(accessReport([dir]))).toEqual(['G/Bob']);
   });
 });
+
+describe('12. Vault resources that give policies outside auth roles', () => {
+  const base = () => vaultOut({ app: { vault_policy: DEPLOY_POLICY, vault_jwt_auth_backend_role: DEPLOY_ROLE() } });
+  test.each([
+    ['vault_identity_group', { g: { name: 'admins', policies: ['root-ish'], member_entity_ids: ['e1'] } }],
+    ['vault_identity_group_policies', { g: { group_id: 'x', policies: ['root-ish'] } }],
+    ['vault_identity_entity_policies', { e: { entity_id: 'x', policies: ['root-ish'] } }],
+    ['vault_generic_endpoint', { r: { path: 'auth/jwt/role/backdoor', data_json: '{"token_policies":["deploy"]}' } }],
+    ['vault_generic_endpoint', { r: { path: 'sys/policy/default', data_json: '{"policy":"path \\"*\\" {capabilities=[\\"read\\"]}"}' } }],
+  ])('%s: reported as not evaluated; new in --diff: exit 1', (type, resources) => {
+    const after = vaultOut({ app: { vault_policy: DEPLOY_POLICY, vault_jwt_auth_backend_role: DEPLOY_ROLE(), [type]: resources } });
+    expect(accessReport([after]).warnings).toEqual([expect.stringContaining(type)]);
+    const { code, result } = diff(base(), after);
+    expect(code).toBe(1);
+    expect(result.newlyNotEvaluated).toHaveLength(1);
+  });
+});
