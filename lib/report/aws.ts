@@ -24,6 +24,11 @@ interface Principal {
    * principal of any other account. Evaluated only against resources of that account.
    */
   readonly anyOf?: { readonly account: string; readonly side: 'same' | 'other' };
+  /** The trust policy (roles of the output). */
+  readonly trust?: Statement[];
+  /** The permissions boundary's statements, when it is in the output (identity allows must pass it too). */
+  boundary?: Located[];
+  readonly boundaryArn?: string;
   readonly notes: string[];
 }
 
@@ -286,6 +291,8 @@ export function awsAccess(templates: Template[]): AccessReport {
           const pr: Principal = {
             workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding, ...(res.Type === 'AWS::IAM::Role' ? { alternatives } : {}) },
             arn, account: r.account(t), identity, notes: [],
+            trust: res.Type === 'AWS::IAM::Role' ? statementsOf(r.resolve(p.AssumeRolePolicyDocument, t)) : undefined,
+            boundaryArn: p.PermissionsBoundary !== undefined ? r.str(p.PermissionsBoundary, t) : undefined,
           };
           principals.set(pr.workload.id, pr);
           byName.set(`${res.Type}|${r.iamName(id, t)}`, pr);
@@ -406,6 +413,22 @@ export function awsAccess(templates: Template[]): AccessReport {
       } else if (awsName === undefined || !AWS_MANAGED_HARMLESS.test(awsName)) {
         warnings.push(`${m.where}: managed policy ${arn} is not in the output: not evaluated`);
       }
+    }
+  }
+
+  // 3a. Permissions boundaries: an identity allow must be allowed by the boundary too.
+  for (const pr of principals.values()) {
+    if (pr.boundaryArn === undefined) {
+      continue;
+    }
+    const inOutput = managedByArn.get(pr.boundaryArn);
+    const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(pr.boundaryArn)?.[1];
+    if (inOutput) {
+      pr.boundary = inOutput.docs;
+    } else if (awsName !== undefined && AWS_MANAGED[awsName]) {
+      pr.boundary = located({ Statement: AWS_MANAGED[awsName] }, `AWS managed policy ${awsName}`);
+    } else {
+      pr.notes.push(`permissions boundary ${pr.boundaryArn} is not in the output: not applied (it can only narrow)`);
     }
   }
 
@@ -551,7 +574,52 @@ export function awsAccess(templates: Template[]): AccessReport {
       notes: [],
     });
   }
-  return { sources: [], resources, workloads: all.map((p) => p.workload), warnings };
+  // Tagging a secret widens access only where grants match resource tags (tag mode).
+  const byTag = (l: Located) => Object.values(l.st.Condition ?? {}).some((block) => Object.keys(block ?? {}).some((k) => /resourcetag\//i.test(k)));
+  const tagGrants = all.some((p) => (p.identity ?? []).some(byTag)) || secrets.some((s) => s.policy.some(byTag));
+  const escalations = new Map(all.map((p) => [p.workload.id, escalation(p)]));
+  return {
+    sources: [], resources, warnings,
+    workloads: all.map((p) => (escalations.get(p.workload.id)!.length > 0 ? { ...p.workload, escalation: escalations.get(p.workload.id) } : p.workload)),
+  };
+
+  /** Ways a principal's own policies let it widen its access (see ReportWorkload.escalation). */
+  function escalation(pr: Principal): string[] {
+    if (!pr.identity || pr.identity.length === 0) {
+      return [];
+    }
+    const out: string[] = [];
+    const allows = (action: string, resource: string) => identityEvaluate(pr, request(pr, action, resource, () => undefined), new Set()).allow !== 'no';
+    for (const k of keys.filter((x) => allows('kms:CreateGrant', x.arn))) {
+      out.push(`kms:CreateGrant on ${k.aliases[0] ?? cdkPath(k.t, k.id)}`);
+    }
+    for (const s of secrets) {
+      for (const action of ['secretsmanager:PutResourcePolicy', ...(tagGrants ? ['secretsmanager:TagResource'] : [])]) {
+        if (allows(action, s.arn)) {
+          out.push(`${action} on ${s.name}${action.endsWith('TagResource') ? ' (can match tag-mode grants)' : ''}`);
+        }
+      }
+    }
+    if (pr.arn !== undefined) {
+      const own = /:role\//.test(pr.arn) ? 'Role' : /:user\//.test(pr.arn) ? 'User' : 'Group';
+      for (const action of [`iam:Put${own}Policy`, `iam:Attach${own}Policy`, ...(own === 'Role' ? ['iam:UpdateAssumeRolePolicy'] : []), ...(pr.boundaryArn ? [`iam:Delete${own}PermissionsBoundary`] : [])]) {
+        if (allows(action, pr.arn)) {
+          out.push(`${action} on itself`);
+        }
+      }
+    }
+    // Role chaining: a role of the output that trusts this principal, or its whole account (then its IAM policy decides).
+    for (const other of all.filter((x) => x.trust && x.arn !== undefined && x !== pr)) {
+      const names = (st: Statement) => st.Effect === 'Allow' && actionMatches(st, 'sts:AssumeRole') && list((st.Principal as any)?.AWS ?? (st.Principal === '*' ? '*' : undefined)).some((a) =>
+        a === '*' || a === pr.arn || (accountPrincipal(a) !== undefined && accountPrincipal(a) === pr.account));
+      if (other.trust!.some(names) && allows('sts:AssumeRole', other.arn!)) {
+        out.push(`sts:AssumeRole of ${other.workload.name} (role chaining: it gets that role's access)`);
+      } else if (other.trust!.some((st) => st.Effect === 'Allow' && list((st.Principal as any)?.AWS).includes(pr.arn ?? '\u0000'))) {
+        out.push(`sts:AssumeRole of ${other.workload.name} (its trust policy names this principal: role chaining)`);
+      }
+    }
+    return out;
+  }
 
   function secretRequest(pr: Principal, s: SecretInfo, action: string): PolicyRequest {
     return request(pr, action, s.arn, (key) => {
@@ -576,7 +644,7 @@ export function awsAccess(templates: Template[]): AccessReport {
     const mode = action === 'secretsmanager:GetSecretValue' ? 'read' : 'write';
     const req = secretRequest(pr, s, action);
     const unknown = new Set<string>();
-    const id = evaluate(pr.identity, req, false, unknown);
+    const id = identityEvaluate(pr, req, unknown);
     if (id.allow === 'no' && !s.policy.some((l) => l.st.Effect === 'Allow' && actionMatches(l.st, req.action))) {
       return undefined;
     }
@@ -632,7 +700,7 @@ export function awsAccess(templates: Template[]): AccessReport {
     if (pr.identity === undefined) {
       return { allowed: 'maybe', via: [] };
     }
-    const id = evaluate(pr.identity, request(pr, action, s.keyRef, context), false, unknown);
+    const id = identityEvaluate(pr, request(pr, action, s.keyRef, context), unknown);
     return { allowed: and(id.allow, not(id.deny)), via: id.via };
   }
 
@@ -645,7 +713,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       }
       return extra?.(key) ?? (key === 'aws:resourceaccount' ? [k.account] : undefined);
     });
-    const id = evaluate(pr.identity, req, false, unknown);
+    const id = identityEvaluate(pr, req, unknown);
     const kp = resourcePolicy(k.policy, req, unknown);
     // The key policy always decides: it names the caller, or names its account and the caller's identity policy allows.
     // Any principal of the key's account (`*` in a secret's resource policy) reads through the key when the key policy
@@ -669,6 +737,16 @@ export function awsAccess(templates: Template[]): AccessReport {
       notes: [...new Set([...pr.notes, ...[...unknown].map((u) => `depends on ${u}`)])],
     };
   }
+}
+
+/** A principal's identity policies for a request, within its permissions boundary when the output holds it. */
+function identityEvaluate(pr: Principal, req: PolicyRequest, unknown: Set<string>): { allow: Tri; deny: Tri; via: string[]; matched: string[] } {
+  const id = evaluate(pr.identity, req, false, unknown);
+  if (!pr.boundary || id.allow === 'no') {
+    return id;
+  }
+  const b = evaluate(pr.boundary, req, false, unknown);
+  return { ...id, allow: and(id.allow, b.allow), via: [...id.via, ...b.via.map((v) => `${v} (permissions boundary)`)] };
 }
 
 /**

@@ -5,8 +5,11 @@ import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './mo
 export interface AccessChange {
   /** `added` and `widened` grow access; `removed` and `narrowed` shrink it. */
   readonly change: 'added' | 'removed' | 'widened' | 'narrowed';
-  /** `read` or `write` of a resource, or `binding` of a workload (who may become it). */
-  readonly access: 'read' | 'write' | 'binding';
+  /**
+   * `read` or `write` of a resource, `binding` of a workload (who may become it), or `escalation`: a new way for the
+   * workload to grant itself access.
+   */
+  readonly access: 'read' | 'write' | 'binding' | 'escalation';
   readonly resource?: string;
   readonly resourceName?: string;
   readonly workload: string;
@@ -175,6 +178,10 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
   const withAccess = new Set(after.resources.flatMap((r) => [...r.readers, ...r.writers].map((a) => a.workload)));
   for (const w of after.workloads) {
     const o = oldWorkloads.get(w.id);
+    const newEscalation = (w.escalation ?? []).filter((e) => !(o?.escalation ?? []).includes(e));
+    if (newEscalation.length > 0) {
+      changes.push({ change: 'widened', access: 'escalation', workload: w.id, workloadKind: w.kind, details: newEscalation.map((e) => `can grant itself access: ${e}`) });
+    }
     if (!o || !withAccess.has(w.id)) {
       continue;
     }

@@ -440,3 +440,59 @@ describe('12. Vault resources that give policies outside auth roles', () => {
     expect(result.newlyNotEvaluated).toHaveLength(1);
   });
 });
+
+describe('15. ways to grant itself access, and permissions boundaries', () => {
+  const ROLE = (name: string, trust: any = LAMBDA_TRUST, extra: any = {}) => ({ Type: 'AWS::IAM::Role', Properties: { RoleName: name, AssumeRolePolicyDocument: trust, ...extra } });
+  const POLICY = (role: string, statements: any[]) => ({ Type: 'AWS::IAM::Policy', Properties: { PolicyName: role, Roles: [{ Ref: role }], PolicyDocument: { Statement: statements } } });
+  const escalation = (r: AccessReport, id: string) => r.workloads.find((w) => w.id === id)?.escalation ?? [];
+
+  test('role chaining to a role that trusts the account root, and kms:CreateGrant, PutResourcePolicy, iam:Put*/Attach* on itself', () => {
+    const dir = assembly({
+      E: secretWithPolicy([], {
+        A: ROLE('a'),
+        B: ROLE('b', { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] }),
+        PA: POLICY('A', [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': ['B', 'Arn'] } },
+          { Effect: 'Allow', Action: ['kms:CreateGrant', 'secretsmanager:PutResourcePolicy'], Resource: '*' },
+          { Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: { 'Fn::GetAtt': ['A', 'Arn'] } },
+        ]),
+      }, true),
+    });
+    const e = escalation(accessReport([dir]), 'E/A');
+    expect(e).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^sts:AssumeRole of E\/B \(role chaining/),
+      expect.stringMatching(/^kms:CreateGrant on E\/Key/),
+      'secretsmanager:PutResourcePolicy on a/star',
+      'iam:PutRolePolicy on itself',
+    ]));
+    expect(e).toHaveLength(4);
+  });
+
+  test('a new way to grant itself access fails --diff (exit 1)', () => {
+    const base = { A: ROLE('a'), B: ROLE('b', { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] }) };
+    const before = assembly({ E: secretWithPolicy([], base) });
+    const after = assembly({ E: secretWithPolicy([], { ...base, PA: POLICY('A', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]) }) });
+    const { code, result } = diff(before, after);
+    expect(code).toBe(1);
+    expect(result.changes).toEqual([expect.objectContaining({ change: 'widened', access: 'escalation', workload: 'E/A' })]);
+  });
+
+  test('TagResource counts only where grants match resource tags', () => {
+    const tagging = POLICY('A', [{ Effect: 'Allow', Action: 'secretsmanager:TagResource', Resource: '*' }]);
+    expect(escalation(accessReport([assembly({ E: secretWithPolicy([], { A: ROLE('a'), PA: tagging }) })]), 'E/A')).toEqual([]);
+    const tagGrant = POLICY('R', [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/keyward:access': 'r' } } }]);
+    const e = escalation(accessReport([assembly({ E: secretWithPolicy([], { A: ROLE('a'), PA: tagging, R: ROLE('r'), PR: tagGrant }) })]), 'E/A');
+    expect(e).toEqual(['secretsmanager:TagResource on a/star (can match tag-mode grants)']);
+  });
+
+  test('a permissions boundary in the output narrows identity grants; one outside it is noted', () => {
+    const read = POLICY('L', [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }]);
+    const boundary = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] } } };
+    const bounded = assembly({ E: secretWithPolicy([], { L: ROLE('l', LAMBDA_TRUST, { PermissionsBoundary: { Ref: 'Boundary' } }), PL: read, Boundary: boundary }) });
+    expect(readers(accessReport([bounded]), 'a/star')).toEqual([]);
+    const outside = assembly({ E: secretWithPolicy([], { L: ROLE('l', LAMBDA_TRUST, { PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary` }), PL: read }) });
+    const r = readers(accessReport([outside]), 'a/star');
+    expect(r.map((a) => a.workload)).toEqual(['E/L']);
+    expect(r[0].notes.join()).toContain('permissions boundary');
+  });
+});
