@@ -585,17 +585,22 @@ export function awsAccess(templates: Template[]): AccessReport {
 
   /** Ways a principal's own policies let it widen its access (see ReportWorkload.escalation). */
   function escalation(pr: Principal): string[] {
-    if (!pr.identity || pr.identity.length === 0) {
+    if (!pr.identity) {
       return [];
     }
     const out: string[] = [];
     const allows = (action: string, resource: string) => identityEvaluate(pr, request(pr, action, resource, () => undefined), new Set()).allow !== 'no';
-    for (const k of keys.filter((x) => allows('kms:CreateGrant', x.arn))) {
+    // kms:CreateGrant as the key policy and identity policies decide it (a key policy naming the role is enough).
+    for (const k of keys.filter((x) => x.account === pr.account && keyAccess(pr, x, 'kms:CreateGrant', undefined) !== undefined)) {
       out.push(`kms:CreateGrant on ${k.aliases[0] ?? cdkPath(k.t, k.id)}`);
     }
-    for (const s of secrets) {
+    for (const s of secrets.filter((x) => x.account === pr.account)) {
       for (const action of ['secretsmanager:PutResourcePolicy', ...(tagGrants ? ['secretsmanager:TagResource'] : [])]) {
-        if (allows(action, s.arn)) {
+        const req = secretRequest(pr, s, action);
+        const unknown = new Set<string>();
+        const id = identityEvaluate(pr, req, unknown);
+        const rp = resourcePolicy(s.policy, req, unknown);
+        if (and(or(id.allow, rp.direct), not(or(id.deny, rp.deny))) !== 'no') {
           out.push(`${action} on ${s.name}${action.endsWith('TagResource') ? ' (can match tag-mode grants)' : ''}`);
         }
       }

@@ -496,3 +496,22 @@ describe('15. ways to grant itself access, and permissions boundaries', () => {
     expect(r[0].notes.join()).toContain('permissions boundary');
   });
 });
+
+test('15. kms:CreateGrant given to a role by the key policy alone (no kms:Decrypt anywhere) is a way to grant itself access', () => {
+  const dir = assembly({
+    D: {
+      Resources: {
+        Granter: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'granter', AssumeRolePolicyDocument: LAMBDA_TRUST } },
+        Key: {
+          Type: 'AWS::KMS::Key',
+          Properties: { KeyPolicy: { Statement: [KEY_TO_ACCOUNT.Properties.KeyPolicy.Statement[0], { Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': ['Granter', 'Arn'] } }, Action: 'kms:CreateGrant', Resource: '*' }] } },
+        },
+        Sec: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'd/grant', KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+        P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: [{ Ref: 'Granter' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'Sec' } }] } } },
+      },
+    },
+  });
+  const report = accessReport([dir]);
+  expect(readers(report, 'd/grant')).toEqual([]);
+  expect(report.workloads.find((w) => w.id === 'D/Granter')!.escalation).toEqual(['kms:CreateGrant on D/Key']);
+});
