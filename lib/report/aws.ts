@@ -591,11 +591,19 @@ export function awsAccess(templates: Template[]): AccessReport {
     const out: string[] = [];
     const allows = (action: string, resource: string) => identityEvaluate(pr, request(pr, action, resource, () => undefined), new Set()).allow !== 'no';
     // kms:CreateGrant as the key policy and identity policies decide it (a key policy naming the role is enough).
-    for (const k of keys.filter((x) => x.account === pr.account && keyAccess(pr, x, 'kms:CreateGrant', undefined) !== undefined)) {
+    const grantAllowed = (ls: Located[] | undefined) => relevant(ls, 'kms:CreateGrant').some((l) => l.st.Effect === 'Allow');
+    const grants = (k: KeyInfo) => (grantAllowed(pr.identity) || grantAllowed(k.policy))
+      && keyAccess(pr, k, 'kms:CreateGrant', undefined) !== undefined;
+    for (const k of keys.filter((x) => x.account === pr.account && grants(x))) {
       out.push(`kms:CreateGrant on ${k.aliases[0] ?? cdkPath(k.t, k.id)}`);
     }
     for (const s of secrets.filter((x) => x.account === pr.account)) {
       for (const action of ['secretsmanager:PutResourcePolicy', ...(tagGrants ? ['secretsmanager:TagResource'] : [])]) {
+        // Only an Allow can grant it: skip the evaluation when no statement of either side allows the action at all.
+        const allowing = (ls: Located[] | undefined) => relevant(ls, action).some((l) => l.st.Effect === 'Allow');
+        if (!allowing(pr.identity) && !allowing(s.policy)) {
+          continue;
+        }
         const req = secretRequest(pr, s, action);
         const unknown = new Set<string>();
         const id = identityEvaluate(pr, req, unknown);
