@@ -12,7 +12,7 @@ auth roles of a cdktf.out (or cdk.tf.json). Markdown by default.
 --diff compares two outputs (for --diff, <old> and <new> may each be several outputs joined by commas) and lists access
 added, removed, widened or narrowed.
 
-exit codes: 0 report printed / nothing widened, 1 access widened (--diff), 2 bad input`;
+exit codes: 0 report printed / nothing widened, 1 access widened or something new not evaluated (--diff), 2 bad input`;
 
 /** Run `keyward report` with the arguments after `report`. */
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {

@@ -60,8 +60,11 @@ export function globMatch(pattern: string, subject: string, ignoreCase = false):
   return p === pattern.length;
 }
 
-/** A value in a condition's context: the known values (empty when the key is known to be absent), or unknown. */
-export type ContextValue = string[] | 'unknown';
+/**
+ * A value in a condition's context: the known values (empty when the key is known to be absent), unknown, or one
+ * unknown value known to be none of `except` (the account of a caller of any other account).
+ */
+export type ContextValue = string[] | 'unknown' | { readonly except: string[] };
 
 /** What a request is: the action, the resource ARN, the calling principal and the condition keys it carries. */
 export interface PolicyRequest {
@@ -235,12 +238,17 @@ function evalCondition(opWritten: string, key: string, expected: string[], req: 
       return 'maybe';
     }
     const wantAbsent = expected.some((e) => e.toLowerCase() === 'true');
-    return (value.length === 0) === wantAbsent ? 'yes' : 'no';
+    return (Array.isArray(value) && value.length === 0) === wantAbsent ? 'yes' : 'no';
   }
   const negated = /^(StringNot|ArnNot|NumericNotEquals|DateNotEquals|NotIpAddress)/.test(op);
   const single = matcher(op);
   if (value === 'unknown' || single === undefined) {
     return 'maybe';
+  }
+  if (!Array.isArray(value)) {
+    // One value that is none of `except`: a policy value among them (written without wildcards) cannot match it.
+    const positive: Tri = expected.every((e) => !/[*?]/.test(e) && value.except.includes(e)) ? 'no' : 'maybe';
+    return negated ? not(positive) : positive;
   }
   if (value.length === 0) {
     // An absent key: IfExists and ForAllValues hold; a negated operator holds; anything else does not.

@@ -19,6 +19,16 @@ interface Principal {
   readonly service?: string;
   /** Identity statements, or undefined when they are not in the output (a principal of another account). */
   readonly identity?: Located[];
+  /**
+   * A `*` principal stands for any caller: `same` is any principal of that account (identity unknown), `other` any
+   * principal of any other account. Evaluated only against resources of that account.
+   */
+  readonly anyOf?: { readonly account: string; readonly side: 'same' | 'other' };
+  /** The trust policy (roles of the output). */
+  readonly trust?: Statement[];
+  /** The permissions boundary's statements, when it is in the output (identity allows must pass it too). */
+  boundary?: Located[];
+  readonly boundaryArn?: string;
   readonly notes: string[];
 }
 
@@ -86,6 +96,119 @@ function located(doc: unknown, where: string): Located[] {
   return statementsOf(doc).map((st, i) => ({ st, where: `${where} statement ${st.Sid ?? `#${i + 1}`}` }));
 }
 
+/**
+ * The variants of a raw template value with every `Fn::If` in it taken both ways, and which way each was taken
+ * (`IsProd=true`). The condition itself is not evaluated: a statement from a branch only maybe applies.
+ */
+function ifVariants(v: unknown, limit = 64): { value: unknown; taken: string[] }[] {
+  const product = (parts: { key: string | number; vs: { value: unknown; taken: string[] }[] }[], array: boolean) => {
+    let acc: { value: any; taken: string[] }[] = [{ value: array ? [] : {}, taken: [] }];
+    for (const { key, vs } of parts) {
+      acc = acc.flatMap((a) => vs.map((b) => ({ value: array ? [...a.value, b.value] : { ...a.value, [key]: b.value }, taken: [...a.taken, ...b.taken] })));
+      if (acc.length > limit) {
+        return [{ value: v, taken: [] }];
+      }
+    }
+    return acc;
+  };
+  if (Array.isArray(v)) {
+    return product(v.map((x, i) => ({ key: i, vs: ifVariants(x, limit) })), true);
+  }
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    const arg = (v as any)['Fn::If'];
+    if (keys.length === 1 && keys[0] === 'Fn::If' && Array.isArray(arg) && arg.length === 3) {
+      const cond = String(arg[0]);
+      return [
+        ...ifVariants(arg[1], limit).map((x) => ({ value: x.value, taken: [`${cond}=true`, ...x.taken] })),
+        ...ifVariants(arg[2], limit).map((x) => ({ value: x.value, taken: [`${cond}=false`, ...x.taken] })),
+      ];
+    }
+    return product(keys.map((k) => ({ key: k, vs: ifVariants((v as any)[k], limit) })), false);
+  }
+  return [{ value: v, taken: [] }];
+}
+
+/** A statement that applies only when the Fn::If conditions were taken that way: an unknown condition key each. */
+function ifCondition(st: Statement, taken: string[]): Statement {
+  if (taken.length === 0) {
+    return st;
+  }
+  const extra: { [k: string]: string } = {};
+  for (const t of taken) {
+    const [cond, way] = t.split('=');
+    extra[`Fn::If ${cond}`] = way;
+  }
+  return { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.StringEquals, ...extra } } };
+}
+
+/** One access from two ways to it: either is enough. */
+function mergeAccess(a: ReportAccess | undefined, b: ReportAccess | undefined): ReportAccess | undefined {
+  if (!a || !b) {
+    return a ?? b;
+  }
+  return {
+    workload: a.workload,
+    via: [...new Set([...a.via, ...b.via])],
+    matched: [...new Set([...a.matched, ...b.matched])],
+    wildcard: a.wildcard || b.wildcard,
+    certainty: a.certainty === 'yes' || b.certainty === 'yes' ? 'yes' : 'maybe',
+    notes: a.certainty === 'yes' ? a.notes : b.certainty === 'yes' ? b.notes : [...new Set([...a.notes, ...b.notes])],
+  };
+}
+
+/** A KmsKeyId, or undefined when it names the AWS managed key aws/secretsmanager (by alias or alias ARN). */
+function customerKey(ref: string): string | undefined {
+  return /^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\/secretsmanager$/.test(ref) ? undefined : ref;
+}
+
+/** A value that is an `Fn::If` (possibly nested) as its branches; anything else as itself. */
+function topIf(v: unknown): { value: unknown; taken: string[] }[] {
+  const arg = (v as any)?.['Fn::If'];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && Array.isArray(arg) && arg.length === 3) {
+    return [
+      ...topIf(arg[1]).map((x) => ({ value: x.value, taken: [`${arg[0]}=true`, ...x.taken] })),
+      ...topIf(arg[2]).map((x) => ({ value: x.value, taken: [`${arg[0]}=false`, ...x.taken] })),
+    ];
+  }
+  return [{ value: v, taken: [] }];
+}
+
+/**
+ * The statements of a policy document as written in a template: `Fn::If` around the document, its statement list, a
+ * statement or a part of one gives both branches (each only maybe applying); a document that is a JSON string (or
+ * an Fn::Sub/Fn::Join of one) is parsed.
+ */
+function policyStatements(r: Resolver, t: Template, raw: unknown, warnings: string[], where: string): Located[] {
+  const out: Located[] = [];
+  for (const d of topIf(raw)) {
+    let doc: any = d.value;
+    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).some((k) => k === 'Ref' || k.startsWith('Fn::'))) {
+      doc = r.resolve(doc, t);
+    }
+    if (typeof doc === 'string') {
+      try {
+        doc = JSON.parse(doc);
+      } catch {
+        warnings.push(`${where}: policy document is a string that is not JSON: not evaluated`);
+        continue;
+      }
+    }
+    for (const l of topIf(doc?.Statement)) {
+      const entries: unknown[] = l.value === undefined || l.value === null ? [] : Array.isArray(l.value) ? l.value : [l.value];
+      entries.forEach((entry, i) => {
+        for (const v of ifVariants(entry)) {
+          const taken = [...d.taken, ...l.taken, ...v.taken];
+          for (const st of statementsOf({ Statement: r.resolve(v.value, t) })) {
+            out.push({ st: ifCondition(st, taken), where: `${where} statement ${st.Sid ?? `#${i + 1}`}${taken.length > 0 ? ` (if ${taken.join(', ')})` : ''}` });
+          }
+        }
+      });
+    }
+  }
+  return out;
+}
+
 /** The part of a resource pattern that is not the secret suffix placeholder, to tell an exact ARN from a wildcard. */
 function isWildcard(pattern: string): boolean {
   return /[*?]/.test(pattern.replace(/-\?{6}$/, '')) || pattern.startsWith('NotResource');
@@ -100,10 +223,12 @@ export function awsAccess(templates: Template[]): AccessReport {
   const principals = new Map<string, Principal>();
   const rotation = new Map<string, string>();
   const byName = new Map<string, Principal>();
-  const managedByArn = new Map<string, { doc: unknown; where: string }>();
-  const attachments: { names: string[]; docs: Located[] }[] = [];
-  const managedRefs: { owner: Principal; arns: string[]; where: string }[] = [];
+  const managedByArn = new Map<string, { docs: Located[]; where: string }>();
+  const attachments: { names: string[]; docs: Located[]; t: Template }[] = [];
+  const managedRefs: { owner: Principal; arns: { arn: string; taken: string[] }[]; where: string }[] = [];
   const uses = new Map<string, { kind: string; name: string }>();
+  /** Group memberships: user name (or the user itself) and group name. */
+  const memberships: { user: Principal | string; group: string; where: string }[] = [];
 
   // 1. Resources.
   for (const t of templates) {
@@ -114,14 +239,14 @@ export function awsAccess(templates: Template[]): AccessReport {
           const arn = r.secretArn(id, t);
           secrets.push({
             t, id, arn, name: r.secretName(id, t), account: r.account(t), region: r.region(t),
-            keyRef: p.KmsKeyId !== undefined ? r.str(p.KmsKeyId, t) : undefined, tags: tagsOf(r, t, p.Tags), policy: [],
+            keyRef: p.KmsKeyId !== undefined ? customerKey(r.str(p.KmsKeyId, t)) : undefined, tags: tagsOf(r, t, p.Tags), policy: [],
           });
           break;
         }
         case 'AWS::KMS::Key':
           keys.push({
             t, id, arn: r.keyArn(id, t), keyId: r.keyId(id, t), account: r.account(t), region: r.region(t), aliases: [],
-            policy: located(r.resolve(p.KeyPolicy, t), `${cdkPath(t, id)} (key policy)`), tags: tagsOf(r, t, p.Tags),
+            policy: policyStatements(r, t, p.KeyPolicy, warnings, `${cdkPath(t, id)} (key policy)`), tags: tagsOf(r, t, p.Tags),
           });
           break;
         case 'AWS::IAM::Role':
@@ -130,59 +255,79 @@ export function awsAccess(templates: Template[]): AccessReport {
           let kind = res.Type === 'AWS::IAM::Role' ? 'IAM role' : res.Type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
           const arn = r.iamArn(id, t);
           const binding: { [k: string]: string[] } = {};
+          // Each Allow statement of the trust policy is one way to become the role (statements are OR-ed).
+          const alternatives: { [k: string]: string[] }[] = [];
           for (const st of statementsOf(r.resolve(p.AssumeRolePolicyDocument, t))) {
             if (st.Effect !== 'Allow') {
               continue;
             }
-            const pr = st.Principal;
+            const alt: { [k: string]: string[] } = {};
+            const pr = st.NotPrincipal !== undefined ? '*' : st.Principal;
             for (const [k, v] of Object.entries(typeof pr === 'object' && pr ? pr : { AWS: pr })) {
-              (binding[`principal ${k}`] ??= []).push(...list(v));
+              (alt[`principal ${k}`] ??= []).push(...list(v));
             }
             for (const [op, block] of Object.entries(st.Condition ?? {})) {
               for (const [k, v] of Object.entries(block ?? {})) {
-                (binding[`${op} ${k}`] ??= []).push(...list(v));
+                (alt[`${op} ${k}`] ??= []).push(...list(v));
               }
+            }
+            alternatives.push(alt);
+            for (const [k, v] of Object.entries(alt)) {
+              (binding[k] ??= []).push(...v.filter((x) => !binding[k].includes(x)));
             }
           }
           if (res.Type === 'AWS::IAM::User') {
             binding.groups = list(r.resolve(p.Groups, t));
           }
+          const self = (): Principal => principals.get(cdkPath(t, id))!;
           if ((binding['principal Federated'] ?? []).some((f) => /token\.actions\.githubusercontent\.com/.test(f))) {
             // Who may assume it is in the trust policy's token.actions.githubusercontent.com:sub (repository, ref, environment).
             kind = 'GitHub Actions (IAM role)';
           }
           const identity: Located[] = [];
           for (const pol of (p.Policies ?? []) as any[]) {
-            identity.push(...located(r.resolve(pol?.PolicyDocument, t), `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
+            identity.push(...policyStatements(r, t, pol?.PolicyDocument, warnings, `${cdkPath(t, id)} inline policy ${r.str(pol?.PolicyName, t)}`));
           }
           const pr: Principal = {
-            workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding },
+            workload: { id: cdkPath(t, id), kind, name: cdkPath(t, id), account: r.account(t), binding, ...(res.Type === 'AWS::IAM::Role' ? { alternatives } : {}) },
             arn, account: r.account(t), identity, notes: [],
+            trust: res.Type === 'AWS::IAM::Role' ? statementsOf(r.resolve(p.AssumeRolePolicyDocument, t)) : undefined,
+            boundaryArn: p.PermissionsBoundary !== undefined ? r.str(p.PermissionsBoundary, t) : undefined,
           };
           principals.set(pr.workload.id, pr);
           byName.set(`${res.Type}|${r.iamName(id, t)}`, pr);
+          if (res.Type === 'AWS::IAM::User') {
+            binding.groups.forEach((g) => memberships.push({ user: self(), group: g, where: cdkPath(t, id) }));
+          }
           if (p.ManagedPolicyArns !== undefined) {
-            managedRefs.push({ owner: pr, arns: list(r.resolve(p.ManagedPolicyArns, t)), where: cdkPath(t, id) });
+            // An Fn::If around an ARN (or the list): both branches, each as a statement that only maybe applies.
+            const arns = ifVariants(p.ManagedPolicyArns).flatMap((v) => list(r.resolve(v.value, t)).map((arn) => ({ arn, taken: v.taken })));
+            managedRefs.push({ owner: pr, arns, where: cdkPath(t, id) });
           }
           break;
         }
         case 'AWS::IAM::ManagedPolicy': {
-          const docs = located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (managed policy)`);
-          managedByArn.set(r.managedPolicyArn(id, t), { doc: r.resolve(p.PolicyDocument, t), where: `${cdkPath(t, id)} (managed policy)` });
-          attachments.push({ names: attachedNames(r, t, p), docs });
+          const docs = policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (managed policy)`);
+          managedByArn.set(r.managedPolicyArn(id, t), { docs, where: `${cdkPath(t, id)} (managed policy)` });
+          attachments.push({ names: attachedNames(r, t, p), docs, t });
           break;
         }
         case 'AWS::IAM::Policy':
-          attachments.push({ names: attachedNames(r, t, p), docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          attachments.push({ names: attachedNames(r, t, p), docs: policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         case 'AWS::IAM::RolePolicy':
         case 'AWS::IAM::UserPolicy':
         case 'AWS::IAM::GroupPolicy': {
           const kind = res.Type.slice('AWS::IAM::'.length, -'Policy'.length);
           const name = r.str(p[`${kind}Name`], t);
-          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: located(r.resolve(p.PolicyDocument, t), `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`) });
+          attachments.push({ names: [`AWS::IAM::${kind}|${name}`], docs: policyStatements(r, t, p.PolicyDocument, warnings, `${cdkPath(t, id)} (inline policy ${r.str(p.PolicyName, t)})`), t });
           break;
         }
+        case 'AWS::IAM::UserToGroupAddition':
+          for (const u of list(r.resolve(p.Users, t))) {
+            memberships.push({ user: u, group: r.str(p.GroupName, t), where: cdkPath(t, id) });
+          }
+          break;
         case 'AWS::Lambda::Function':
           uses.set(r.str(p.Role, t), { kind: 'Lambda function', name: cdkPath(t, id) });
           break;
@@ -211,7 +356,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       if (res?.Type === 'AWS::SecretsManager::ResourcePolicy') {
         const s = findSecret(t, r.str(p.SecretId, t));
         if (s) {
-          s.policy.push(...located(r.resolve(p.ResourcePolicy, t), `${cdkPath(t, id)} (secret resource policy)`));
+          s.policy.push(...policyStatements(r, t, p.ResourcePolicy, warnings, `${cdkPath(t, id)} (secret resource policy)`));
         } else {
           warnings.push(`${t.stack}/${id}: resource policy of ${r.str(p.SecretId, t)}, a secret not in the output: not evaluated`);
         }
@@ -231,28 +376,75 @@ export function awsAccess(templates: Template[]): AccessReport {
   // 3. Identity policies onto their principals.
   for (const a of attachments) {
     for (const n of a.names) {
-      const pr = byName.get(n);
-      if (pr) {
-        pr.identity!.push(...a.docs);
-      } else if (unresolved(n)) {
+      let pr = byName.get(n);
+      if (!pr && unresolved(n)) {
         warnings.push(`a policy is attached to ${n.split('|')[1]}, which cannot be resolved within the output: not evaluated`);
+        continue;
       }
+      if (!pr) {
+        // A role, user or group attached by name but defined elsewhere (iam.Role.fromRoleName + a grant): a workload
+        // of its own; only the policies the output attaches to it are known.
+        const [type, name] = n.split('|');
+        const kind = type === 'AWS::IAM::Role' ? 'IAM role' : type === 'AWS::IAM::User' ? 'IAM user' : 'IAM group';
+        const account = r.account(a.t);
+        const arn = `arn:${r.partition(a.t)}:iam::${account}:${kind.slice(4)}/${name}`;
+        pr = {
+          workload: { id: arn, kind, name: `${kind} ${name} (defined outside the output)`, account, binding: {} },
+          arn, account, identity: [],
+          notes: [`${kind} defined outside the output: only the policies the output attaches to it are known${kind === 'IAM group' ? '; its members are unknown' : ''}`],
+        };
+        principals.set(arn, pr);
+        byName.set(n, pr);
+      }
+      pr.identity!.push(...a.docs);
     }
   }
   for (const m of managedRefs) {
-    for (const arn of m.arns) {
+    for (const { arn, taken } of m.arns) {
       const inOutput = managedByArn.get(arn);
       const awsName = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
+      const tag = taken.length > 0 ? ` if ${taken.join(', ')}` : '';
       if (inOutput) {
         if (!m.owner.identity!.some((l) => l.where.startsWith(inOutput.where))) {
-          m.owner.identity!.push(...located(inOutput.doc, inOutput.where));
+          m.owner.identity!.push(...inOutput.docs.map((l) => ({ st: ifCondition(l.st, taken), where: `${l.where}${tag}` })));
         }
       } else if (awsName !== undefined && AWS_MANAGED[awsName.replace(/^.*\//, '')]) {
-        m.owner.identity!.push(...located({ Statement: AWS_MANAGED[awsName.replace(/^.*\//, '')] }, `AWS managed policy ${awsName}`));
+        m.owner.identity!.push(...located({ Statement: AWS_MANAGED[awsName.replace(/^.*\//, '')].map((st) => ifCondition(st, taken)) }, `AWS managed policy ${awsName}${tag}`));
       } else if (awsName === undefined || !AWS_MANAGED_HARMLESS.test(awsName)) {
         warnings.push(`${m.where}: managed policy ${arn} is not in the output: not evaluated`);
       }
     }
+  }
+
+  // 3a. Permissions boundaries: an identity allow must be allowed by the boundary too.
+  for (const pr of principals.values()) {
+    if (pr.boundaryArn === undefined) {
+      continue;
+    }
+    const inOutput = managedByArn.get(pr.boundaryArn);
+    const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(pr.boundaryArn)?.[1];
+    if (inOutput) {
+      pr.boundary = inOutput.docs;
+    } else if (awsName !== undefined && AWS_MANAGED[awsName]) {
+      pr.boundary = located({ Statement: AWS_MANAGED[awsName] }, `AWS managed policy ${awsName}`);
+    } else {
+      pr.notes.push(`permissions boundary ${pr.boundaryArn} is not in the output: not applied (it can only narrow)`);
+    }
+  }
+
+  // 3b. Members of a group hold its policies.
+  for (const m of memberships) {
+    const user = typeof m.user === 'string' ? byName.get(`AWS::IAM::User|${m.user}`) : m.user;
+    const group = byName.get(`AWS::IAM::Group|${m.group}`);
+    if (!user || !group) {
+      warnings.push(`${m.where}: ${typeof m.user === 'string' ? `user ${m.user}` : m.user.workload.name} is a member of group ${m.group}, `
+        + `but the ${!user ? 'user' : 'group'} is not in the output: the group's access is not evaluated for it`);
+      continue;
+    }
+    if (!(user.workload.binding.groups ?? []).includes(m.group)) {
+      (user.workload.binding.groups ??= []).push(m.group);
+    }
+    user.identity!.push(...group.identity!.map((l) => ({ st: l.st, where: `${l.where} (member of group ${m.group})` })));
   }
 
   // 4. Workload kinds from what uses each role.
@@ -267,7 +459,16 @@ export function awsAccess(templates: Template[]): AccessReport {
   const inOutput = new Set([...principals.values()].map((p) => p.arn));
   const addNamed = (pr: unknown, ownAccount: string) => {
     if (pr === '*' || (typeof pr === 'object' && pr !== null && list((pr as any).AWS).includes('*'))) {
-      principals.set('*', { workload: { id: '*', kind: 'any principal', name: 'any principal (*)', binding: {} }, notes: ['a resource policy names every principal'] });
+      // Any caller: any principal of the resource's account (whose identity policies are unknown) and any principal
+      // of any other account.
+      principals.set(`*:${ownAccount}`, {
+        workload: { id: `*:${ownAccount}`, kind: 'any principal', name: `any principal of account ${ownAccount} (*, identity unknown)`, account: ownAccount, binding: {} },
+        account: ownAccount, anyOf: { account: ownAccount, side: 'same' }, notes: ['a resource or key policy names every principal (*)'],
+      });
+      principals.set(`*:not-${ownAccount}`, {
+        workload: { id: `*:not-${ownAccount}`, kind: 'any principal', name: `any principal of any account but ${ownAccount} (*)`, binding: {} },
+        anyOf: { account: ownAccount, side: 'other' }, notes: ['a resource or key policy names every principal (*)', 'if the caller\'s own account allows it'],
+      });
       return;
     }
     if (typeof pr !== 'object' || pr === null) {
@@ -291,11 +492,13 @@ export function awsAccess(templates: Template[]): AccessReport {
       principals.set(`service:${svc}`, { workload: { id: `service:${svc}`, kind: 'AWS service', name: svc, binding: {} }, service: svc, notes: [] });
     }
   };
+  // Allow with NotPrincipal allows every caller but the ones it names: the same as `*`.
+  const named = (st: Statement) => (st.NotPrincipal !== undefined ? '*' : st.Principal);
   for (const s of secrets) {
-    s.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, s.account));
+    s.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(named(l.st), s.account));
   }
   for (const k of keys) {
-    k.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(l.st.Principal, k.account));
+    k.policy.filter((l) => l.st.Effect === 'Allow').forEach((l) => addNamed(named(l.st), k.account));
   }
 
   // 6. Evaluate.
@@ -311,7 +514,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       ...s,
       region: x.Region!,
       arn: s.arn.replace(`:secretsmanager:${s.region}:`, `:secretsmanager:${x.Region}:`),
-      keyRef: x.KmsKeyId,
+      keyRef: x.KmsKeyId === undefined ? undefined : customerKey(x.KmsKeyId),
       replicaOf: s.arn,
     }))];
   });
@@ -319,9 +522,11 @@ export function awsAccess(templates: Template[]): AccessReport {
     const key = keyOf(s.keyRef);
     const readers: ReportAccess[] = [];
     const writers: ReportAccess[] = [];
-    for (const pr of all) {
+    for (const pr of all.filter((x) => x.anyOf === undefined || x.anyOf.account === s.account)) {
       for (const [mode, out] of [['read', readers], ['write', writers]] as const) {
-        const a = secretAccess(pr, s, key, mode);
+        // A writer sets the value with PutSecretValue or UpdateSecret (with SecretString); either is enough.
+        const a = mode === 'read' ? secretAccess(pr, s, key, 'secretsmanager:GetSecretValue')
+          : mergeAccess(secretAccess(pr, s, key, 'secretsmanager:PutSecretValue'), secretAccess(pr, s, key, 'secretsmanager:UpdateSecret'));
         if (a) {
           out.push(a);
         }
@@ -344,7 +549,7 @@ export function awsAccess(templates: Template[]): AccessReport {
   for (const k of keys) {
     const readers: ReportAccess[] = [];
     const writers: ReportAccess[] = [];
-    for (const pr of all) {
+    for (const pr of all.filter((x) => x.anyOf === undefined || x.anyOf.account === k.account)) {
       const d = keyAccess(pr, k, 'kms:Decrypt', undefined);
       if (d) {
         readers.push(d);
@@ -369,7 +574,65 @@ export function awsAccess(templates: Template[]): AccessReport {
       notes: [],
     });
   }
-  return { sources: [], resources, workloads: all.map((p) => p.workload), warnings };
+  // Tagging a secret widens access only where grants match resource tags (tag mode).
+  const byTag = (l: Located) => Object.values(l.st.Condition ?? {}).some((block) => Object.keys(block ?? {}).some((k) => /resourcetag\//i.test(k)));
+  const tagGrants = all.some((p) => (p.identity ?? []).some(byTag)) || secrets.some((s) => s.policy.some(byTag));
+  const escalations = new Map(all.map((p) => [p.workload.id, escalation(p)]));
+  return {
+    sources: [], resources, warnings,
+    workloads: all.map((p) => (escalations.get(p.workload.id)!.length > 0 ? { ...p.workload, escalation: escalations.get(p.workload.id) } : p.workload)),
+  };
+
+  /** Ways a principal's own policies let it widen its access (see ReportWorkload.escalation). */
+  function escalation(pr: Principal): string[] {
+    if (!pr.identity) {
+      return [];
+    }
+    const out: string[] = [];
+    const allows = (action: string, resource: string) => identityEvaluate(pr, request(pr, action, resource, () => undefined), new Set()).allow !== 'no';
+    // kms:CreateGrant as the key policy and identity policies decide it (a key policy naming the role is enough).
+    const grantAllowed = (ls: Located[] | undefined) => relevant(ls, 'kms:CreateGrant').some((l) => l.st.Effect === 'Allow');
+    const grants = (k: KeyInfo) => (grantAllowed(pr.identity) || grantAllowed(k.policy))
+      && keyAccess(pr, k, 'kms:CreateGrant', undefined) !== undefined;
+    for (const k of keys.filter((x) => x.account === pr.account && grants(x))) {
+      out.push(`kms:CreateGrant on ${k.aliases[0] ?? cdkPath(k.t, k.id)}`);
+    }
+    for (const s of secrets.filter((x) => x.account === pr.account)) {
+      for (const action of ['secretsmanager:PutResourcePolicy', ...(tagGrants ? ['secretsmanager:TagResource'] : [])]) {
+        // Only an Allow can grant it: skip the evaluation when no statement of either side allows the action at all.
+        const allowing = (ls: Located[] | undefined) => relevant(ls, action).some((l) => l.st.Effect === 'Allow');
+        if (!allowing(pr.identity) && !allowing(s.policy)) {
+          continue;
+        }
+        const req = secretRequest(pr, s, action);
+        const unknown = new Set<string>();
+        const id = identityEvaluate(pr, req, unknown);
+        const rp = resourcePolicy(s.policy, req, unknown);
+        if (and(or(id.allow, rp.direct), not(or(id.deny, rp.deny))) !== 'no') {
+          out.push(`${action} on ${s.name}${action.endsWith('TagResource') ? ' (can match tag-mode grants)' : ''}`);
+        }
+      }
+    }
+    if (pr.arn !== undefined) {
+      const own = /:role\//.test(pr.arn) ? 'Role' : /:user\//.test(pr.arn) ? 'User' : 'Group';
+      for (const action of [`iam:Put${own}Policy`, `iam:Attach${own}Policy`, ...(own === 'Role' ? ['iam:UpdateAssumeRolePolicy'] : []), ...(pr.boundaryArn ? [`iam:Delete${own}PermissionsBoundary`] : [])]) {
+        if (allows(action, pr.arn)) {
+          out.push(`${action} on itself`);
+        }
+      }
+    }
+    // Role chaining: a role of the output that trusts this principal, or its whole account (then its IAM policy decides).
+    for (const other of all.filter((x) => x.trust && x.arn !== undefined && x !== pr)) {
+      const names = (st: Statement) => st.Effect === 'Allow' && actionMatches(st, 'sts:AssumeRole') && list((st.Principal as any)?.AWS ?? (st.Principal === '*' ? '*' : undefined)).some((a) =>
+        a === '*' || a === pr.arn || (accountPrincipal(a) !== undefined && accountPrincipal(a) === pr.account));
+      if (other.trust!.some(names) && allows('sts:AssumeRole', other.arn!)) {
+        out.push(`sts:AssumeRole of ${other.workload.name} (role chaining: it gets that role's access)`);
+      } else if (other.trust!.some((st) => st.Effect === 'Allow' && list((st.Principal as any)?.AWS).includes(pr.arn ?? '\u0000'))) {
+        out.push(`sts:AssumeRole of ${other.workload.name} (its trust policy names this principal: role chaining)`);
+      }
+    }
+    return out;
+  }
 
   function secretRequest(pr: Principal, s: SecretInfo, action: string): PolicyRequest {
     return request(pr, action, s.arn, (key) => {
@@ -390,10 +653,11 @@ export function awsAccess(templates: Template[]): AccessReport {
     });
   }
 
-  function secretAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, mode: 'read' | 'write'): ReportAccess | undefined {
-    const req = secretRequest(pr, s, mode === 'read' ? 'secretsmanager:GetSecretValue' : 'secretsmanager:PutSecretValue');
+  function secretAccess(pr: Principal, s: SecretInfo, key: KeyInfo | undefined, action: string): ReportAccess | undefined {
+    const mode = action === 'secretsmanager:GetSecretValue' ? 'read' : 'write';
+    const req = secretRequest(pr, s, action);
     const unknown = new Set<string>();
-    const id = evaluate(pr.identity, req, false, unknown);
+    const id = identityEvaluate(pr, req, unknown);
     if (id.allow === 'no' && !s.policy.some((l) => l.st.Effect === 'Allow' && actionMatches(l.st, req.action))) {
       return undefined;
     }
@@ -441,7 +705,7 @@ export function awsAccess(templates: Template[]): AccessReport {
       return { allowed: pr.account === s.account ? 'yes' : 'no', via: [] };
     }
     if (key) {
-      const a = keyAccess(pr, key, action, context, unknown);
+      const a = keyAccess(pr, key, action, context, unknown, true);
       return a ? { allowed: a.certainty, via: a.via } : { allowed: 'no', via: [] };
     }
     // A key outside the output: its key policy is unknown; assume it lets the account's IAM policies decide.
@@ -449,11 +713,11 @@ export function awsAccess(templates: Template[]): AccessReport {
     if (pr.identity === undefined) {
       return { allowed: 'maybe', via: [] };
     }
-    const id = evaluate(pr.identity, request(pr, action, s.keyRef, context), false, unknown);
+    const id = identityEvaluate(pr, request(pr, action, s.keyRef, context), unknown);
     return { allowed: and(id.allow, not(id.deny)), via: id.via };
   }
 
-  function keyAccess(pr: Principal, k: KeyInfo, action: string, extra: ((key: string) => ContextValue | undefined) | undefined, unknown = new Set<string>()): ReportAccess | undefined {
+  function keyAccess(pr: Principal, k: KeyInfo, action: string, extra: ((key: string) => ContextValue | undefined) | undefined, unknown = new Set<string>(), viaSecret = false): ReportAccess | undefined {
     const req = request(pr, action, k.arn, (key) => {
       const tag = /^aws:resourcetag\/(.+)$/.exec(key)?.[1];
       if (tag !== undefined) {
@@ -462,10 +726,16 @@ export function awsAccess(templates: Template[]): AccessReport {
       }
       return extra?.(key) ?? (key === 'aws:resourceaccount' ? [k.account] : undefined);
     });
-    const id = evaluate(pr.identity, req, false, unknown);
+    const id = identityEvaluate(pr, req, unknown);
     const kp = resourcePolicy(k.policy, req, unknown);
     // The key policy always decides: it names the caller, or names its account and the caller's identity policy allows.
-    const identityAllow: Tri = pr.identity === undefined ? (pr.account === k.account ? 'no' : 'yes') : id.allow;
+    // Any principal of the key's account (`*` in a secret's resource policy) reads through the key when the key policy
+    // hands the decision to the account and that principal's IAM policies (not in the output) allow it: maybe.
+    const anyHere = viaSecret && pr.anyOf?.side === 'same';
+    if (anyHere && kp.any !== 'no' && kp.direct === 'no') {
+      unknown.add(`the caller's IAM policies allowing ${action} on ${k.aliases[0] ?? k.arn}`);
+    }
+    const identityAllow: Tri = pr.identity === undefined ? (pr.account === k.account ? (anyHere ? 'maybe' : 'no') : 'yes') : id.allow;
     let allowed = pr.account === k.account ? or(kp.direct, and(kp.any, identityAllow)) : and(kp.any, identityAllow);
     allowed = and(allowed, not(or(id.deny, kp.deny)));
     if (allowed === 'no') {
@@ -480,6 +750,16 @@ export function awsAccess(templates: Template[]): AccessReport {
       notes: [...new Set([...pr.notes, ...[...unknown].map((u) => `depends on ${u}`)])],
     };
   }
+}
+
+/** A principal's identity policies for a request, within its permissions boundary when the output holds it. */
+function identityEvaluate(pr: Principal, req: PolicyRequest, unknown: Set<string>): { allow: Tri; deny: Tri; via: string[]; matched: string[] } {
+  const id = evaluate(pr.identity, req, false, unknown);
+  if (!pr.boundary || id.allow === 'no') {
+    return id;
+  }
+  const b = evaluate(pr.boundary, req, false, unknown);
+  return { ...id, allow: and(id.allow, b.allow), via: [...id.via, ...b.via.map((v) => `${v} (permissions boundary)`)] };
 }
 
 /**
@@ -520,13 +800,16 @@ function request(pr: Principal, action: string, resource: string, specific: (key
       switch (key) {
         case 'aws:principalaccount':
         case 'kms:calleraccount':
+          if (pr.anyOf?.side === 'other') {
+            return { except: [pr.anyOf.account] };
+          }
           return pr.account !== undefined && !pr.account.includes('«') ? [pr.account] : 'unknown';
         case 'aws:principalarn':
           return pr.arn !== undefined && !unresolved(pr.arn) ? [pr.arn] : 'unknown';
         case 'aws:principalisawsservice':
-          return pr.service !== undefined ? ['true'] : pr.workload.id === '*' ? 'unknown' : ['false'];
+          return pr.service !== undefined ? ['true'] : pr.anyOf !== undefined ? 'unknown' : ['false'];
         case 'aws:principalservicename':
-          return pr.service !== undefined ? [pr.service] : pr.workload.id === '*' ? 'unknown' : [];
+          return pr.service !== undefined ? [pr.service] : pr.anyOf !== undefined ? 'unknown' : [];
         case 'aws:securetransport':
           return ['true'];
         case 'aws:tagkeys':

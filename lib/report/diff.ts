@@ -5,8 +5,11 @@ import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './mo
 export interface AccessChange {
   /** `added` and `widened` grow access; `removed` and `narrowed` shrink it. */
   readonly change: 'added' | 'removed' | 'widened' | 'narrowed';
-  /** `read` or `write` of a resource, or `binding` of a workload (who may become it). */
-  readonly access: 'read' | 'write' | 'binding';
+  /**
+   * `read` or `write` of a resource, `binding` of a workload (who may become it), or `escalation`: a new way for the
+   * workload to grant itself access.
+   */
+  readonly access: 'read' | 'write' | 'binding' | 'escalation';
   readonly resource?: string;
   readonly resourceName?: string;
   readonly workload: string;
@@ -15,9 +18,14 @@ export interface AccessChange {
 }
 
 export interface AccessDiff {
-  /** True when any access was added or widened. */
+  /**
+   * True when any access was added or widened, or something new could not be evaluated (then nothing proves that
+   * access did not grow).
+   */
   readonly widened: boolean;
   readonly changes: AccessChange[];
+  /** Items the new output has that the report could not evaluate (its warnings) and the old one did not have. */
+  readonly newlyNotEvaluated: string[];
 }
 
 /** Fields of a binding that list who is trusted (more is wider); every other field restricts (more values is wider). */
@@ -30,6 +38,13 @@ export function compareBinding(before: ReportWorkload['binding'], after: ReportW
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const b = before[field];
     const a = after[field];
+    if (field.startsWith('trust ')) {
+      // The trust anchor (issuer, keys, CA, host): any change lets other signers' tokens in.
+      if ((b ?? []).join('\n') !== (a ?? []).join('\n')) {
+        wider.push(`${field}: ${b?.join(', ') ?? 'none'} → ${a?.join(', ') ?? 'none'}`);
+      }
+      continue;
+    }
     if (b === undefined) {
       (additive(field) ? wider : narrower).push(`${field} added: ${a!.join(', ')}`);
     } else if (a === undefined) {
@@ -44,6 +59,41 @@ export function compareBinding(before: ReportWorkload['binding'], after: ReportW
       }
     }
   }
+  return { wider, narrower };
+}
+
+/**
+ * Whether every caller one alternative accepts is accepted by another (`wide`): each trusted principal of `narrow` is
+ * one `wide` trusts, and every restriction of `wide` is in `narrow` with no value `wide` does not allow.
+ */
+function implies(wide: { [field: string]: string[] }, narrow: { [field: string]: string[] }): boolean {
+  for (const [field, values] of Object.entries(narrow)) {
+    if (additive(field) && !values.every((v) => (wide[field] ?? []).includes(v))) {
+      return false;
+    }
+  }
+  for (const [field, values] of Object.entries(wide)) {
+    if (!additive(field) && (narrow[field] === undefined || !narrow[field].every((v) => values.includes(v)))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const alternativeText = (b: { [field: string]: string[] }) => Object.entries(b).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ') || 'no restriction';
+
+/**
+ * How the binding of a workload changed. Alternatives (trust-policy statements) are OR-ed: a new one that no old one
+ * implies widens, whatever it restricts; one removed, or made stricter, narrows.
+ */
+export function compareWorkloadBinding(before: ReportWorkload, after: ReportWorkload): { wider: string[]; narrower: string[] } {
+  if (before.alternatives === undefined && after.alternatives === undefined) {
+    return compareBinding(before.binding, after.binding);
+  }
+  const olds = before.alternatives ?? [before.binding];
+  const news = after.alternatives ?? [after.binding];
+  const wider = news.filter((a) => !olds.some((o) => implies(o, a))).map((a) => `new trust statement not covered by the old ones: ${alternativeText(a)}`);
+  const narrower = wider.length > 0 ? [] : olds.filter((o) => !news.some((a) => implies(a, o))).map((o) => `trust statement removed or restricted: ${alternativeText(o)}`);
   return { wider, narrower };
 }
 
@@ -91,6 +141,12 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
       } else if (a.certainty === 'maybe' && o.certainty === 'yes') {
         narrower.push(`now conditional: ${a.notes.join('; ')}`);
       }
+      // A condition the access depended on (of an Allow, or a Deny that may apply) that is gone or changed may let
+      // more requests through: a widening, even when the access stays conditional.
+      const conditions = (x: ReportAccess) => x.notes.filter((note) => note.startsWith('depends on '));
+      for (const gone of conditions(o).filter((c) => !conditions(a).includes(c))) {
+        wider.push(gone.startsWith('depends on a Deny') ? `a Deny it depended on was removed or changed: ${gone.slice('depends on '.length)}` : `a condition was removed or changed: ${gone.slice('depends on '.length)}`);
+      }
       if (wider.length > 0) {
         changes.push({ ...base, change: 'widened', details: wider });
       } else if (narrower.length > 0) {
@@ -122,10 +178,14 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
   const withAccess = new Set(after.resources.flatMap((r) => [...r.readers, ...r.writers].map((a) => a.workload)));
   for (const w of after.workloads) {
     const o = oldWorkloads.get(w.id);
+    const newEscalation = (w.escalation ?? []).filter((e) => !(o?.escalation ?? []).includes(e));
+    if (newEscalation.length > 0) {
+      changes.push({ change: 'widened', access: 'escalation', workload: w.id, workloadKind: w.kind, details: newEscalation.map((e) => `can grant itself access: ${e}`) });
+    }
     if (!o || !withAccess.has(w.id)) {
       continue;
     }
-    const { wider, narrower } = compareBinding(o.binding, w.binding);
+    const { wider, narrower } = compareWorkloadBinding(o, w);
     if (wider.length > 0) {
       changes.push({ change: 'widened', access: 'binding', workload: w.id, workloadKind: w.kind, details: wider });
     } else if (narrower.length > 0) {
@@ -134,5 +194,6 @@ export function diffReports(before: AccessReport, after: AccessReport): AccessDi
   }
   const order = { widened: 0, added: 1, narrowed: 2, removed: 3 };
   changes.sort((a, b) => order[a.change] - order[b.change] || (a.resource ?? '').localeCompare(b.resource ?? '') || a.workload.localeCompare(b.workload));
-  return { widened: changes.some((c) => c.change === 'added' || c.change === 'widened'), changes };
+  const newlyNotEvaluated = after.warnings.filter((w) => !before.warnings.includes(w));
+  return { widened: newlyNotEvaluated.length > 0 || changes.some((c) => c.change === 'added' || c.change === 'widened'), changes, newlyNotEvaluated };
 }

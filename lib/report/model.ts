@@ -26,6 +26,16 @@ export interface ReportWorkload {
    * namespaces, CIDRs. Each value is a list of accepted values (globs kept as written).
    */
   readonly binding: { [field: string]: string[] };
+  /**
+   * When several statements each let someone become the workload (a trust policy's Allow statements are OR-ed):
+   * the binding of each, in order. `binding` is then their union, for reading only; `--diff` compares these.
+   */
+  readonly alternatives?: { [field: string]: string[] }[];
+  /**
+   * Ways its own policies let it give itself more access than the report shows (role chaining, kms:CreateGrant,
+   * secretsmanager:PutResourcePolicy or TagResource, iam:Put…/Attach… on itself). `--diff` counts a new one as widened.
+   */
+  readonly escalation?: string[];
 }
 
 /** One workload's access to one protected resource, and what allows it. */

@@ -81,6 +81,14 @@ export function renderMarkdown(report: AccessReport): string {
     }
     lines.push('');
   }
+  const escalating = report.workloads.filter((w) => (w.escalation ?? []).length > 0);
+  if (escalating.length > 0) {
+    lines.push('## Can grant itself access', '', 'Its own policies let it widen its access beyond what is listed above:', '');
+    for (const w of escalating) {
+      lines.push(`- ${w.name} (${w.kind}): ${w.escalation!.join('; ')}`);
+    }
+    lines.push('');
+  }
   if (report.warnings.length > 0) {
     lines.push('## Not evaluated', '', ...report.warnings.map((w) => `- ${w}`), '');
   }
@@ -133,11 +141,14 @@ export function renderMermaid(report: AccessReport): string {
 /** The diff as text: one line per change, growth first. */
 export function renderDiff(diff: AccessDiff): string {
   const mark = { added: '+', widened: '>', narrowed: '<', removed: '-' };
-  const head = diff.widened ? 'keyward report --diff: access widened' : diff.changes.length > 0 ? 'keyward report --diff: access changed, nothing widened' : 'keyward report --diff: no change in access';
+  const head = diff.widened ? `keyward report --diff: access widened${diff.changes.some((c) => c.change === 'added' || c.change === 'widened') ? '' : ' (or cannot be shown not to: something new was not evaluated)'}` : diff.changes.length > 0 ? 'keyward report --diff: access changed, nothing widened' : 'keyward report --diff: no change in access';
   const lines = [head];
   for (const c of diff.changes) {
-    const what = c.access === 'binding' ? `binding of ${c.workload} (${c.workloadKind})` : `${c.access} ${c.resourceName} by ${c.workload} (${c.workloadKind})`;
+    const what = c.access === 'binding' || c.access === 'escalation' ? `${c.access} of ${c.workload} (${c.workloadKind})` : `${c.access} ${c.resourceName} by ${c.workload} (${c.workloadKind})`;
     lines.push(`${mark[c.change]} ${c.change} ${what}: ${c.details.join('; ')}`);
+  }
+  for (const w of diff.newlyNotEvaluated ?? []) {
+    lines.push(`? not evaluated (new): ${w}`);
   }
   return `${lines.join('\n')}\n`;
 }

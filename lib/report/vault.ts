@@ -2,6 +2,7 @@
 // write it, from the `vault_policy` texts (HCL parsed: path globs `*` and `+`, capabilities, deny, Vault's rule
 // priority) joined with the auth backend roles that carry those policies (JWT/OIDC and GitHub Actions with bound
 // claims and audiences, Kubernetes, AppRole, AWS) and the mounts.
+import { createHash } from 'crypto';
 import type { LoadedResource } from '../guard/private/loss/load';
 import { KeywardInputError } from '../guard/private/loss/input-error';
 import { AccessReport, ReportAccess, ReportResource, ReportWorkload } from './model';
@@ -12,9 +13,42 @@ export interface VaultRule {
   readonly capabilities: string[];
 }
 
+/** Vault's legacy `policy = "…"` of a path block, as the capabilities it stands for. */
+const LEGACY_POLICY: { [v: string]: string[] } = {
+  deny: ['deny'],
+  read: ['read', 'list'],
+  write: ['create', 'read', 'update', 'delete', 'list'],
+  sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
+};
+/** Attributes of a path block that can only narrow it (or are not about access). */
+const NARROWING = new Set(['allowed_parameters', 'denied_parameters', 'required_parameters', 'min_wrapping_ttl', 'max_wrapping_ttl', 'subscribe_event_types']);
+
+/** The capabilities of one path block's attributes; anything not understood is an input error, never dropped. */
+function blockCapabilities(attrs: [string, unknown][], where: string, path: string): string[] {
+  const caps: string[] = [];
+  for (const [name, value] of attrs) {
+    if (name === 'capabilities') {
+      if (!Array.isArray(value) || value.some((c) => typeof c !== 'string')) {
+        throw new KeywardInputError(`${where}: policy: path "${path}": capabilities is not a list of strings`);
+      }
+      caps.push(...value);
+    } else if (name === 'policy') {
+      const legacy = typeof value === 'string' ? LEGACY_POLICY[value.toLowerCase()] : undefined;
+      if (!legacy) {
+        throw new KeywardInputError(`${where}: policy: path "${path}": policy = ${JSON.stringify(value)} is not read, write, deny or sudo`);
+      }
+      caps.push(...legacy);
+    } else if (!NARROWING.has(name)) {
+      throw new KeywardInputError(`${where}: policy: path "${path}": attribute ${name} is not understood by the report`);
+    }
+  }
+  return caps;
+}
+
 /**
- * Parse a Vault policy (HCL, or its JSON form) into its path rules. Attributes other than `capabilities`
- * (`allowed_parameters`, `required_parameters`, ...) are skipped: they can only narrow a rule.
+ * Parse a Vault policy (HCL, or its JSON form) into its path rules: `capabilities`, and the legacy `policy = "read"`
+ * (read, write, deny, sudo). Attributes that can only narrow a rule (`allowed_parameters`, …) are skipped; any other
+ * shape is an input error (exit 2), so nothing that may grant access is silently dropped.
  */
 export function parseVaultPolicy(text: string, where: string): VaultRule[] {
   const trimmed = text.trim();
@@ -25,8 +59,25 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
     } catch {
       throw new KeywardInputError(`${where}: policy is neither HCL nor JSON`);
     }
-    const paths = doc?.path ?? {};
-    return Object.entries(paths).map(([p, body]: [string, any]) => ({ path: p, capabilities: [].concat(body?.capabilities ?? []).map(String) }));
+    const bad = (what: string): never => {
+      throw new KeywardInputError(`${where}: policy: ${what} is not understood by the report`);
+    };
+    for (const k of Object.keys(doc ?? {})) {
+      if (k !== 'path' && k !== 'name') {
+        bad(`top-level ${k}`);
+      }
+    }
+    // `path` is an object of path → body, or a list of such objects; a body is an object or a list of objects.
+    const objects = (v: unknown, what: string): { [k: string]: unknown }[] =>
+      (Array.isArray(v) ? v : [v]).map((o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? o as { [k: string]: unknown } : bad(what)));
+    const rules: VaultRule[] = [];
+    for (const paths of doc?.path === undefined ? [] : objects(doc.path, 'path')) {
+      for (const [p, body] of Object.entries(paths)) {
+        const attrs = objects(body, `path "${p}"`).flatMap((b) => Object.entries(b));
+        rules.push({ path: p, capabilities: blockCapabilities(attrs, where, p) });
+      }
+    }
+    return rules;
   }
   const tokens = tokenize(text, where);
   const rules: VaultRule[] = [];
@@ -57,7 +108,7 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
     if (t.kind === 'ident' && t.v === 'path' && tokens[i]?.kind === 'string') {
       const p = tokens[i++].v;
       expect('{');
-      const caps: string[] = [];
+      const attrs: [string, unknown][] = [];
       while (tokens[i] && tokens[i].v !== '}') {
         const name = tokens[i++];
         if (tokens[i]?.v === '=') {
@@ -65,20 +116,26 @@ export function parseVaultPolicy(text: string, where: string): VaultRule[] {
         }
         if (name.v === 'capabilities') {
           expect('[');
+          const caps: string[] = [];
           while (tokens[i] && tokens[i].v !== ']') {
-            if (tokens[i].kind === 'string') {
-              caps.push(tokens[i].v);
+            if (tokens[i].kind !== 'string') {
+              throw new KeywardInputError(`${where}: policy: path "${p}": capability ${tokens[i].v} is not a string`);
             }
-            i++;
+            caps.push(tokens[i++].v);
           }
           expect(']');
+          attrs.push([name.v, caps]);
+        } else if (name.v === 'policy') {
+          attrs.push([name.v, tokens[i]?.kind === 'string' ? tokens[i].v : undefined]);
+          skipValue();
         } else {
+          attrs.push([name.v, undefined]);
           skipValue();
         }
       }
       expect('}');
-      rules.push({ path: p, capabilities: caps });
-    } else if (t.kind === 'ident' && tokens[i]?.v === '=') {
+      rules.push({ path: p, capabilities: blockCapabilities(attrs, where, p) });
+    } else if (t.kind === 'ident' && t.v === 'name' && tokens[i]?.v === '=') {
       i++;
       skipValue();
     } else {
@@ -219,8 +276,10 @@ interface Protected {
 const GITHUB_ISSUER = /token\.actions\.githubusercontent\.com/;
 
 /** Read the access report of a Terraform output (Vault resources). */
-export function vaultAccess(resources: LoadedResource[]): AccessReport {
+export function vaultAccess(resources: LoadedResource[], servers = new Map<string, string>()): AccessReport {
   const tf = new TfResolver(resources);
+  // Stacks that talk to the same Vault server share its policies, auth backends and paths.
+  const server = (stack: string) => servers.get(stack) ?? `stack ${stack}`;
   const warnings: string[] = [];
   const mounts = new Map<string, LoadedResource>();
   const policies = new Map<string, { rules: VaultRule[]; where: string }>();
@@ -228,15 +287,18 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
   const protectedItems: Protected[] = [];
   const kvSettings = new Map<string, any>();
   const backends = new Map<string, LoadedResource>();
+  const k8sConfigs = new Map<string, LoadedResource>();
 
   for (const r of resources) {
     const p = r.properties;
     if (r.type === 'vault_mount') {
-      mounts.set(`${r.stack}\u0000${tf.str(p.path, r.stack)}`, r);
+      mounts.set(`${server(r.stack)}\u0000${tf.str(p.path, r.stack)}`, r);
     } else if (r.type === 'vault_kv_secret_backend_v2') {
-      kvSettings.set(`${r.stack}\u0000${tf.str(p.mount, r.stack)}`, p);
+      kvSettings.set(`${server(r.stack)}\u0000${tf.str(p.mount, r.stack)}`, p);
     } else if (r.type === 'vault_auth_backend' || r.type === 'vault_jwt_auth_backend') {
-      backends.set(`${r.stack}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
+      backends.set(`${server(r.stack)}\u0000${tf.str(p.path ?? p.type, r.stack)}`, r);
+    } else if (r.type === 'vault_kubernetes_auth_backend_config') {
+      k8sConfigs.set(`${server(r.stack)}\u0000${tf.str(p.backend ?? 'kubernetes', r.stack)}`, r);
     } else if (r.type === 'vault_policy') {
       const name = tf.str(p.name, r.stack).toLowerCase();
       const text = tf.str(p.policy, r.stack);
@@ -245,11 +307,17 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         warnings.push(`${where}: policy text is not literal (${text.slice(0, 60)}): not evaluated`);
         continue;
       }
-      policies.set(`${r.stack}\u0000${name}`, { rules: parseVaultPolicy(text, where), where: `${where} (policy ${name})` });
+      const policyKey = `${server(r.stack)}\u0000${name}`;
+      if (policies.has(policyKey)) {
+        warnings.push(`${where}: policy ${name} is also defined by ${policies.get(policyKey)!.where} on the same Vault server: the one applied last wins, both are evaluated`);
+        policies.get(policyKey)!.rules.push(...parseVaultPolicy(text, where));
+        continue;
+      }
+      policies.set(policyKey, { rules: parseVaultPolicy(text, where), where: `${where} (policy ${name})` });
     }
   }
   const isKv2 = (stack: string, mount: string) => {
-    const m = mounts.get(`${stack}\u0000${mount}`);
+    const m = mounts.get(`${server(stack)}\u0000${mount}`);
     return m !== undefined && (m.properties.type === 'kv-v2' || (m.properties.type === 'kv' && String(m.properties.options?.version) === '2'));
   };
   const seenKv = new Set<string>();
@@ -259,9 +327,9 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       return;
     }
     seenKv.add(`${r.stack}\u0000${id}`);
-    const settings = kvSettings.get(`${r.stack}\u0000${mount}`);
+    const settings = kvSettings.get(`${server(r.stack)}\u0000${mount}`);
     const period = metadata?.rotation_period;
-    const mountRes = mounts.get(`${r.stack}\u0000${mount}`);
+    const mountRes = mounts.get(`${server(r.stack)}\u0000${mount}`);
     protectedItems.push({
       stack: r.stack,
       resource: {
@@ -300,6 +368,12 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         }
         kvItem(r, m[1], m[3], meta, true);
       }
+      if (/^(auth\/.+\/role\/|sys\/polic|sys\/auth)/.test(path)) {
+        warnings.push(`${r.stack}/${r.address}: ${r.type} writes ${path} (a role, policy or auth method) outside the modelled resources: not evaluated`);
+      }
+    } else if (/^vault_identity_(group|entity)/.test(r.type) || r.type === 'vault_token' || r.type === 'vault_token_auth_backend_role') {
+      // Identity groups and entities (and tokens) carry policies of their own: members hold them on top of their role's.
+      warnings.push(`${r.stack}/${r.address}: ${r.type} can give policies to identities or tokens; the report does not model it: not evaluated`);
     } else if (r.type === 'vault_kv_secret') {
       const path = tf.str(p.path, r.stack);
       protectedItems.push({
@@ -339,7 +413,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
     const p = r.properties;
     const backendPath = tf.str(p.backend ?? defaultBackend(r.type), r.stack);
     const role = tf.str(p.role_name ?? p.role, r.stack);
-    const backend = backends.get(`${r.stack}\u0000${backendPath}`);
+    const backend = backends.get(`${server(r.stack)}\u0000${backendPath}`);
     const binding: { [k: string]: string[] } = {};
     const put = (k: string, v: unknown) => {
       const values = tf.strs(v, r.stack).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
@@ -347,11 +421,26 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         binding[k] = values;
       }
     };
+    // The trust anchor of the backend (who signs the tokens it accepts): `trust …` fields, any change of which widens.
+    const trust = (k: string, v: unknown, digest = false) => {
+      const values = tf.strs(v, r.stack).filter((x) => x !== '');
+      if (values.length > 0) {
+        binding[`trust ${k}`] = digest ? values.map((x) => `sha256:${createHash('sha256').update(x).digest('hex').slice(0, 16)}`) : values;
+      }
+    };
     let kind = r.type.replace(/^vault_|_auth_backend_role$/g, '');
     if (r.type === 'vault_jwt_auth_backend_role') {
       const issuer = tf.str(backend?.properties.bound_issuer ?? backend?.properties.oidc_discovery_url, r.stack);
       kind = GITHUB_ISSUER.test(issuer) ? 'GitHub Actions' : 'JWT/OIDC';
       put('issuer', issuer || undefined);
+      const b = backend?.properties ?? {};
+      trust('oidc_discovery_url', b.oidc_discovery_url);
+      trust('oidc_discovery_ca_pem', b.oidc_discovery_ca_pem, true);
+      trust('jwks_url', b.jwks_url);
+      trust('jwks_ca_pem', b.jwks_ca_pem, true);
+      trust('jwt_validation_pubkeys', b.jwt_validation_pubkeys, true);
+      trust('bound_issuer', b.bound_issuer);
+      trust('oidc_client_id', b.oidc_client_id);
       put('role_type', p.role_type);
       put('bound_audiences', p.bound_audiences);
       put('bound_subject', p.bound_subject);
@@ -365,6 +454,12 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       put('bound_service_account_names', p.bound_service_account_names);
       put('bound_service_account_namespaces', p.bound_service_account_namespaces);
       put('audience', p.audience);
+      const c = k8sConfigs.get(`${server(r.stack)}\u0000${backendPath}`)?.properties ?? {};
+      trust('kubernetes_host', c.kubernetes_host);
+      trust('kubernetes_ca_cert', c.kubernetes_ca_cert, true);
+      trust('pem_keys', c.pem_keys, true);
+      trust('issuer', c.issuer);
+      trust('disable_iss_validation', c.disable_iss_validation);
     } else if (r.type === 'vault_approle_auth_backend_role') {
       kind = 'AppRole';
       put('bind_secret_id', p.bind_secret_id ?? true);
@@ -380,7 +475,9 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
       }
     }
     put('token_bound_cidrs', p.token_bound_cidrs);
-    const pols = [...tf.strs(p.token_policies, r.stack), ...tf.strs(p.policies, r.stack)];
+    // Vault adds its `default` policy to every token unless the role says token_no_default_policy.
+    const noDefault = p.token_no_default_policy === true || String(p.token_no_default_policy) === 'true';
+    const pols = [...new Set([...tf.strs(p.token_policies, r.stack), ...tf.strs(p.policies, r.stack), ...(noDefault ? [] : ['default'])])];
     const name = `auth/${backendPath}/role/${role}`;
     return { workload: { id: `${r.stack}:${name}`, kind, name, binding }, stack: r.stack, policies: pols };
   }
@@ -395,7 +492,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
         warnings.push(`${w.workload.id}: policy ${name} cannot be resolved within the output: not evaluated`);
         continue;
       }
-      const pol = policies.get(`${w.stack}\u0000${name.toLowerCase()}`);
+      const pol = policies.get(`${server(w.stack)}\u0000${name.toLowerCase()}`);
       if (!pol) {
         if (name !== 'default') {
           warnings.push(`${w.workload.id}: policy "${name}" is not in the output: not evaluated`);
@@ -412,7 +509,7 @@ export function vaultAccess(resources: LoadedResource[]): AccessReport {
     // Exact paths are looked up; only glob rules are matched one by one (an exact path always has the highest priority).
     const globs = [...merged.entries()].filter(([p]) => /[*+]/.test(p)).map(([p, rule]) => ({ p, rule, re: pathRegExp(p) }));
     protectedItems.forEach((item, i) => {
-      if (item.stack !== w.stack) {
+      if (server(item.stack) !== server(w.stack)) {
         return;
       }
       for (const [mode, wanted] of [['read', item.read], ['write', item.write]] as const) {

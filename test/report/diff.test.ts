@@ -146,7 +146,9 @@ test('a hand-written policy text with a glob: the deploy job now reads every KV 
   const { code, result } = diff(vaultBase, after);
   expect(code).toBe(1);
   const reads = growth(result).filter((c) => c.access === 'read' && c.workloadKind === 'GitHub Actions');
-  expect(reads.map((c) => c.resourceName).sort()).toEqual(['payments/db/credentials', 'payments/stripe/api-key']);
+  // Every KV path the example declares under payments/ that it could not read before: the database credentials, the
+  // Stripe key (it only wrote it) and the SOPS-sourced payment-provider key.
+  expect(reads.map((c) => c.resourceName).sort()).toEqual(['payments/db/credentials', 'payments/payment-provider/api-key', 'payments/stripe/api-key']);
   expect(reads[0].details.join()).toContain('matched by a wildcard: payments/data/*');
   // The write it already had is now through the glob as well.
   expect(result.changes).toEqual(expect.arrayContaining([

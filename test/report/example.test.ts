@@ -37,8 +37,11 @@ describe('examples/aws-app.ts', () => {
   // Declared: the Lambda (OrdersApi/Function) reads both secrets, the ECS worker's container reads the database
   // credentials (ECS injects container secrets with the task execution role), the auditor role of the audit account
   // reads the database credentials; nobody writes them (the hosted rotation function is created by the
-  // AWS::SecretsManager transform, outside the template).
+  // AWS::SecretsManager transform, outside the template). The payment API key comes from a SOPS file
+  // (SecretContent.fromSopsFile): the stack's SOPS writer function (lib/aws/sops-secret-writer.ts) is granted
+  // write on that secret, which is under the secrets key, so it also uses the secrets key through Secrets Manager.
   const lambda = 'Lambda function: KeywardExample-Orders/OrdersApi/Function';
+  const sopsWriter = 'Lambda function: KeywardExample-Orders/KeywardSopsSecretWriter/Function';
   const worker = 'ECS task execution role: KeywardExample-Orders/OrdersWorker/TaskDefinition';
   const auditor = `AWS IAM principal: ${DEFAULT_ENVIRONMENT.auditorRoleArn}`;
 
@@ -63,18 +66,19 @@ describe('examples/aws-app.ts', () => {
     expect(resource.readers.find((a) => a.workload === DEFAULT_ENVIRONMENT.auditorRoleArn)!.certainty).toBe('maybe');
   });
 
-  test('payment API key: only the function reads; it is declared not rotated', () => {
+  test('payment API key: only the function reads, only the SOPS writer writes; it is declared not rotated', () => {
     const { readers, writers, resource } = access(report, 'orders/payment-provider/api-key');
     expect(readers).toEqual([lambda]);
-    expect(writers).toEqual([]);
+    expect(writers).toEqual([sopsWriter]);
     expect(resource.rotation).toMatch(/^not rotated/);
   });
 
-  test('the secrets key is used for decryption by every reader of its secrets, only through Secrets Manager', () => {
+  test('the secrets key is used by every reader and writer of its secrets, only through Secrets Manager', () => {
     const { readers, writers, resource } = access(report, 'alias/orders/secrets');
-    expect(readers).toEqual([auditor, worker, lambda].sort());
-    expect(writers).toEqual([]);
-    for (const a of resource.readers) {
+    // A write grant lets the writer decrypt (the current version) and encrypt (the new one) through Secrets Manager.
+    expect(readers).toEqual([auditor, worker, lambda, sopsWriter].sort());
+    expect(writers).toEqual([sopsWriter]);
+    for (const a of [...resource.readers, ...resource.writers]) {
       expect(a.certainty).toBe('maybe');
       expect(a.notes.join()).toContain('kms:ViaService');
     }
