@@ -1,7 +1,9 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkTemplate } from './private/aws-check';
+import { checkOutputFiles } from './private/file-check';
 import { nestedTemplates } from './private/loss/load';
 import { Finding } from './finding';
 import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './private/packs';
@@ -19,6 +21,12 @@ export interface AwsGuardProps {
    * @default true
    */
   readonly dataLoss?: boolean;
+  /**
+   * Also read every other file of the cloud assembly (asset manifests incl. Docker build arguments, stack metadata,
+   * manifest.json, staged asset files and directories) for plaintext secrets. Only with `plaintext`.
+   * @default true
+   */
+  readonly assemblyFiles?: boolean;
 }
 
 /**
@@ -38,11 +46,13 @@ export class AwsGuard implements IPolicyValidationPlugin {
   public readonly ruleIds?: string[] = ALL_RULE_IDS;
 
   private readonly rules: GuardRule<CfnElement>[];
+  private readonly assemblyFiles: boolean;
   private lastFindings: Finding[] = [];
   private lastAcknowledged: Finding[] = [];
 
   constructor(props: AwsGuardProps = {}) {
     this.rules = [...(props.plaintext ?? true ? AWS_PLAINTEXT_RULES : []), ...(props.dataLoss ?? true ? AWS_DATA_LOSS_RULES : [])];
+    this.assemblyFiles = (props.plaintext ?? true) && (props.assemblyFiles ?? true);
   }
 
   /** Unacknowledged findings of the last validation (including reasonless acknowledgements). */
@@ -64,6 +74,14 @@ export class AwsGuard implements IPolicyValidationPlugin {
       const template = JSON.parse(fs.readFileSync(st.templatePath, 'utf-8'));
       for (const t of withNested(st.templatePath, template, stack, st.stackConstructPath)) {
         const result = checkTemplate(t.template, this.rules, t.stack, t.stackPath);
+        findings.push(...result.findings);
+        acknowledged.push(...result.acknowledged);
+      }
+    }
+    if (this.assemblyFiles) {
+      // The plugin runs once the assembly is written: every template's directory holds the assets and manifests.
+      for (const dir of new Set(context.stackTemplates.map((st) => path.dirname(st.templatePath)))) {
+        const result = checkOutputFiles(dir, context.appConstruct);
         findings.push(...result.findings);
         acknowledged.push(...result.acknowledged);
       }

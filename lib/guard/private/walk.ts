@@ -27,7 +27,9 @@ export function detectInString(value: string, name: string | undefined): Detecti
   return single ? [single] : [];
 }
 
-const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::FindInMap', 'Fn::Split', 'Fn::Length', 'Fn::ToJsonString']);
+// Only these read a value from elsewhere; every other intrinsic's literal arguments (Fn::Split, Fn::FindInMap,
+// Fn::ToJsonString, Fn::Select, Fn::Sub variable maps, ...) are in the template and are read like any other value.
+const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue']);
 
 function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') {
@@ -66,6 +68,11 @@ export function walkValue(value: unknown, path: string, name: string | undefined
     const flat = flattenString(value);
     if (flat !== undefined) {
       walkValue(flat, childPath(path, keys[0]), name, out);
+      // A Sub's variable map holds values of its own (literals too), each under its variable name.
+      const arg = obj[keys[0]];
+      if (keys[0] === 'Fn::Sub' && Array.isArray(arg) && arg[1] && typeof arg[1] === 'object') {
+        walkValue(arg[1], childPath(childPath(path, keys[0]), 1), name, out);
+      }
       return;
     }
   }
@@ -134,8 +141,16 @@ function flattenString(value: unknown): string | undefined {
     return parts.every((p) => p !== undefined) ? parts.join(arg[0]) : undefined;
   }
   if (key === 'Fn::Sub') {
-    // Variables of the Sub are references or literals substituted in; either way `${X}` stays a reference here.
-    return typeof arg === 'string' ? arg : Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : undefined;
+    if (typeof arg === 'string') {
+      return arg;
+    }
+    if (!Array.isArray(arg) || typeof arg[0] !== 'string') {
+      return undefined;
+    }
+    // Literal variables are substituted into the string (so `Password=${Pw};` with Pw a literal is seen whole);
+    // reference variables stay `${X}`.
+    const vars = (arg[1] ?? {}) as { [k: string]: unknown };
+    return arg[0].replace(/\$\{([^}!]+)\}/g, (whole, v: string) => (typeof vars[v] === 'string' ? (vars[v] as string) : whole));
   }
   return undefined;
 }
