@@ -56,12 +56,16 @@ function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(SERVICE_WORDS, '');
 }
 
+// A name is a variable or key name: a key that is an ARN, a path or a sentence (`Annotation::...:secret:*]`,
+// `/prod/db/password`) says nothing about its value.
+const IDENTIFIER = /^[A-Za-z_$@-][A-Za-z0-9_.$@-]{0,79}$/;
+
 // The value of an id under these names is the secret itself (Vault AppRole secret_id, a session id).
 const SECRET_IDS = /(?:secretid|sessionid)$/;
 
 /** True when a key name suggests its value is a secret (and not the ARN, name, path or length of one). */
 export function isSecretLikeName(name: string): boolean {
-  if (NON_SECRET_NAMES.test(name)) {
+  if (NON_SECRET_NAMES.test(name) || !IDENTIFIER.test(name)) {
     return false;
   }
   const n = normaliseName(name);
@@ -73,6 +77,9 @@ const IDENTIFIER_NAME = /(?:id|ids|sha\d*|hash|checksum|etag|digest|version|fing
 
 /** True for names like `key`, `auth`, `credentials` under which a random-looking literal is taken as a secret. */
 function isWeakSecretName(name: string): boolean {
+  if (!IDENTIFIER.test(name)) {
+    return false;
+  }
   const n = normaliseName(name);
   return WEAK_SECRET_NAME.test(n) && !NON_VALUE_SUFFIX.test(n);
 }
@@ -251,7 +258,7 @@ function looksOpaque(value: string): boolean {
 
 // `NAME=value`, `NAME: value`, `export NAME="value"`, `--name value`, `"name": "value"` inside scripts and documents.
 // The prefix is a look-behind so that a value can itself start the next assignment (`-u root --password x`).
-const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(?:export\s+|set\s+|ENV\s+)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:|[ \t])[ \t]*(["']?)([^\s'";&|,)}]+)/gm;
+const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(export\s+|set\s+|ENV\s+)?(-{0,2})["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(=|:|[ \t])[ \t]*(["']?)([^\s'";&|,)}]+)/gm;
 
 /**
  * Detect every secret in free text (user data scripts, buildspecs, JSON documents): known formats anywhere, and
@@ -262,7 +269,12 @@ export function detectSecretsInText(text: string): Detection[] {
   const seen = new Set(out.map((d) => d.secret));
   const re = new RegExp(ASSIGNMENT.source, ASSIGNMENT.flags);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const [whole, name, quote, value] = m;
+    const [whole, prefix, dashes, name, separator, quote, value] = m;
+    // `name value` is an assignment only as a flag (`--password x`) or a Dockerfile ENV; in prose it is two words.
+    if (/[ \t]/.test(separator) && !dashes && !prefix?.startsWith('ENV')) {
+      re.lastIndex = m.index + whole.length - value.length;
+      continue;
+    }
     // `${NAME:?message}` / `${NAME:-default}` is a shell expansion of NAME, not an assignment to it.
     if (text.slice(Math.max(0, m.index - 2), m.index) === '${') {
       re.lastIndex = m.index + whole.length;
