@@ -53,7 +53,8 @@ const SERVICE_WORDS = /secretsmanager|parameterssecretsextension|secretsextensio
 
 /** Normalise a key for name matching: `DB_PASSWORD` / `dbPassword` / `db-password` → `dbpassword`. */
 function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(SERVICE_WORDS, '');
+  // Trailing numbers count ("DB_PASSWORD_2" is a password, "secretName_12" a name).
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(SERVICE_WORDS, '').replace(/\d+$/, '');
 }
 
 // A name is a variable or key name: a key that is an ARN, a path or a sentence (`Annotation::...:secret:*]`,
