@@ -9,6 +9,7 @@ import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
 import { crossAccountPrincipal } from './private/principals';
 import { SecretContent } from './secret-content';
+import { assertNoSecretText } from './private/secret-text';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
 import { accountsDiffer, ACCESS_TAG_PREFIX, isReservedTagKey, secretActions, SecretScope } from './private/access';
@@ -201,6 +202,10 @@ export class Secret extends SecretBase {
     }
     assertNoPlaintext(this, 'the description', props.description);
     assertNoPlaintext(this, 'a tag', props.tags);
+    assertNoSecretText(this, 'the description', props.description);
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      assertNoSecretText(this, `tag "${key}"`, value, key);
+    }
     for (const key of Object.keys(props.tags ?? {})) {
       if (isReservedTagKey(key)) {
         fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags (in any letter case, as IAM compares tag keys) decide access`);
@@ -282,6 +287,8 @@ export class Secret extends SecretBase {
     switch (rotation.kind) {
       case SecretRotationKind.NONE: {
         const reason = (rotation.reason ?? '').trim();
+        // First: a reason holding a key is a plaintext problem whatever its length (it becomes cdk-nag metadata).
+        assertNoSecretText(this, 'the rotation reason', reason);
         if (reason.length < 20) {
           fail(this, 'rotation-reason', 'SecretRotation.none needs a written reason (at least 20 characters) saying why this secret cannot rotate');
         }
