@@ -34,6 +34,12 @@ export function synthKeywardAws(s: AwsScenario, outdir: string): string {
  * workload is granted all of them when `firstReadsAll`.
  */
 export function synthKeywardCatalog(n: number, workloads: number, outdir: string, firstReadsAll = true): string {
+  keywardCatalogApp(n, workloads, outdir, firstReadsAll).synth();
+  return outdir;
+}
+
+/** The app of {@link synthKeywardCatalog}, not yet synthesized. */
+export function keywardCatalogApp(n: number, workloads: number, outdir: string, firstReadsAll = true): cdk.App {
   const app = new cdk.App({ outdir });
   const data = new cdk.Stack(app, 'Data', { env: ENV });
   const catalog = new SecretCatalog(data, 'Catalog');
@@ -46,8 +52,7 @@ export function synthKeywardCatalog(n: number, workloads: number, outdir: string
     const reader = roles[i % workloads];
     if (!(firstReadsAll && reader === roles[0])) secret.grantRead(reader);
   }
-  app.synth();
-  return outdir;
+  return app;
 }
 
 /** Keyward on Vault: one KV store, N secret paths, one AppRole workload granted read of all of them. */

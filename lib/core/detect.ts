@@ -51,6 +51,30 @@ const NON_SECRET_NAMES = /^(?:nextToken|tokenType|passwordPolicy|passwordReset|s
 // (`secretsmanager:ResourceTag/...`), the Lambda Parameters and Secrets extension's settings.
 const SERVICE_WORDS = /secretsmanager|parameterssecretsextension|secretsextension|sessiontokenservice/g;
 
+// Detection is a pure function of its input, and synthesized outputs repeat the same strings (actions, tag values,
+// names) thousands of times: results are memoised, in bounded maps that are simply cleared when full.
+const CACHE_LIMIT = 50_000;
+const singleCache = new Map<string, Detection | undefined>();
+const textCache = new Map<string, Detection[]>();
+
+/** Forget memoised results (the benchmark measures a guard run that starts cold). */
+export function clearDetectionCache(): void {
+  singleCache.clear();
+  textCache.clear();
+}
+
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) {
+    return cache.get(key) as T;
+  }
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+  }
+  const result = compute();
+  cache.set(key, result);
+  return result;
+}
+
 /** Normalise a key for name matching: `DB_PASSWORD` / `dbPassword` / `db-password` → `dbpassword`. */
 function normaliseName(name: string): string {
   // Trailing numbers count ("DB_PASSWORD_2" is a password, "secretName_12" a name).
@@ -220,6 +244,10 @@ function base64Detection(value: string, name: string | undefined): Detection | u
  * key, a parameter name, a JSON key). Returns the most precise detection, or undefined when the value is safe.
  */
 export function detectSecret(value: string, name?: string): Detection | undefined {
+  return memo(singleCache, `${name ?? ''}\u0000${value}`, () => detectSecretUncached(value, name));
+}
+
+function detectSecretUncached(value: string, name?: string): Detection | undefined {
   if (value.trim() === '' || isReference(value)) {
     return undefined;
   }
@@ -266,6 +294,10 @@ const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(export\s+|set\s+|ENV\s+)?(-{0,2})["']?([
  * assignments to secret-like names. Entropy alone is not used on text: scripts are full of hashes and ids.
  */
 export function detectSecretsInText(text: string): Detection[] {
+  return memo(textCache, text, () => detectSecretsInTextUncached(text));
+}
+
+function detectSecretsInTextUncached(text: string): Detection[] {
   const out: Detection[] = [...formatDetections(text)];
   const seen = new Set(out.map((d) => d.secret));
   const re = new RegExp(ASSIGNMENT.source, ASSIGNMENT.flags);

@@ -108,9 +108,9 @@ function withNested(
   // The nested stack constructs of this template, by the logical id of their AWS::CloudFormation::Stack resource.
   const byResource = new Map<string, NestedStack>();
   if (stack) {
-    for (const c of stack.node.findAll()) {
-      if (NestedStack.isNestedStack(c) && c.nestedStackParent === stack && c.nestedStackResource) {
-        byResource.set(stack.resolve(c.nestedStackResource.logicalId), c);
+    for (const c of ownNestedStacks(stack)) {
+      if (c.nestedStackParent === stack && c.nestedStackResource) {
+        byResource.set(stack.getLogicalId(c.nestedStackResource), c);
       }
     }
   }
@@ -123,8 +123,17 @@ function withNested(
   return out;
 }
 
+/** The nested stacks directly under `scope`'s stack: the walk stops at every stack, so it never visits their contents. */
+function ownNestedStacks(scope: IConstruct): NestedStack[] {
+  return scope.node.children.flatMap((c) => (NestedStack.isNestedStack(c) ? [c] : Stack.isStack(c) ? [] : ownNestedStacks(c)));
+}
+
+/** The stack at a construct path, found by walking the path (not the whole tree). */
 function findStack(root: IConstruct, path: string): Stack | undefined {
-  const found = root.node.findAll().find((c) => c.node.path === path);
+  let found: IConstruct | undefined = root;
+  for (const id of path.split('/').filter(Boolean)) {
+    found = found?.node.tryFindChild(id);
+  }
   return found && Stack.isStack(found) ? found : undefined;
 }
 

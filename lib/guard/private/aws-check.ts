@@ -37,17 +37,22 @@ export function checkTemplate(
   stack: Stack | undefined,
   stackPath: string,
 ): { findings: Finding[]; acknowledged: Finding[] } {
-  const byLogicalId = new Map<string, IConstruct>();
-  if (stack) {
-    for (const c of stack.node.findAll()) {
-      if (CdkCfnElement.isCfnElement(c) && Stack.of(c) === stack) {
-        byLogicalId.set(stack.resolve(c.logicalId), c);
+  // Construct lookups cost a walk of the stack's tree: done once, and only when something was found.
+  let byLogicalId: Map<string, IConstruct> | undefined;
+  const constructOf = (logicalId: string): IConstruct | undefined => {
+    if (byLogicalId === undefined) {
+      byLogicalId = new Map();
+      for (const c of stack?.node.findAll() ?? []) {
+        if (CdkCfnElement.isCfnElement(c) && Stack.of(c) === stack) {
+          byLogicalId.set(stack.getLogicalId(c), c);
+        }
       }
     }
-  }
+    return byLogicalId.get(logicalId);
+  };
   const out = { findings: [] as Finding[], acknowledged: [] as Finding[] };
   for (const { element, rule, hit } of runRules(templateElements(template), rules)) {
-    const construct = byLogicalId.get(element.logicalId);
+    const construct = constructOf(element.logicalId);
     const constructPath = element.section === 'Template' ? stackPath : construct?.node.path ?? element.body.Metadata?.['aws:cdk:path'] ?? `${stackPath}/${element.logicalId}`;
     const prefix = element.section === 'Resources' ? '' : element.section === 'Template' ? '' : `${element.section}.${element.logicalId}`;
     const finding = toFinding(rule as GuardRule<unknown>, hit, constructPath, prefix);
