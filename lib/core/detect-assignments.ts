@@ -25,7 +25,8 @@ interface AssignmentForm {
 const FORMS: readonly AssignmentForm[] = [
   { label: 'URL with embedded credentials', pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s@/'"]+)@/gi, keywords: ['://'] },
   // ADO.NET / ODBC / JDBC / libpq key=value connection strings.
-  { label: 'password in a connection string', pattern: /(?:^|[;\s"'{(])(?:password|pwd|passwd)\s*=\s*([^;'"\s}]+)/gi, keywords: ['password', 'pwd', 'passwd'] },
+  // Not code: `password = os.environ['X']` (spaces around `=`, an accessor after it) reads a value.
+  { label: 'password in a connection string', pattern: /(?:^|[;\s"'{(])(?:password|pwd|passwd)(?:=\s*|\s+=\s*(?![A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[[(.]))([^;'"\s}]+)/gi, keywords: ['password', 'pwd', 'passwd'] },
   { label: 'Authorization header credentials', pattern: /\bAuthorization["']?\s*[:=]\s*["']?(?:Bearer|Basic|Token|Bot|Digest|ApiKey|SSWS)\s+([A-Za-z0-9._~+/=-]{8,})/gi, keywords: ['authorization'] },
   { label: 'API key header', pattern: /\b(?:X-Api-Key|X-Auth-Token|X-Access-Token|Private-Token|X-Vault-Token|api-key)["']?\s*:\s*["']?([A-Za-z0-9._~+/=-]{12,})/gi, keywords: ['-key', '-token', 'private-token', 'api-key'] },
   // mysql/mysqldump/mariadb: the password is attached to -p; `-p` alone (prompt) or `-p 8080` (a port) are not.
