@@ -4,12 +4,14 @@ import * as path from 'path';
 import { App, CfnMapping, CfnOutput, CfnParameter, CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as s3Assets from 'aws-cdk-lib/aws-s3-assets';
-import { Fn as TfFn, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { App as TfApp, AssetType, Fn as TfFn, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { DataVaultGenericSecret } from '@cdktf/provider-vault/lib/data-vault-generic-secret';
 import { GenericSecret } from '@cdktf/provider-vault/lib/generic-secret';
 import { KvSecret } from '@cdktf/provider-vault/lib/kv-secret';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { AwsGuard, TerraformGuard } from '../../lib/guard';
+import { scanOutput } from '../../lib/guard/private/scan';
 
 // Every channel of the synthesized output the guards claim to read: one leak per channel, each must be caught with
 // the rule and the construct path (or file) it is in. Fake credentials are assembled at run time.
@@ -162,5 +164,28 @@ describe('TerraformGuard reads every block of cdk.tf.json', () => {
     });
     const retention = TerraformGuard.check(stack).filter((f) => f.ruleId === 'keyward:retention-prevent-destroy');
     expect(retention.map((f) => f.propertyPath).sort()).toEqual(['vault_generic_secret.gen.lifecycle.prevent_destroy', 'vault_kv_secret.kv1.lifecycle.prevent_destroy']);
+  });
+});
+
+describe('CDKTF output files and other KV writes', () => {
+  test('a KV write through vault_generic_endpoint with a literal is caught', () => {
+    const stack = tfStack((s) => {
+      new GenericEndpoint(s, 'kvwrite', { path: 'kv/data/db', dataJson: JSON.stringify({ data: { password: FAKE_PASSWORD } }) });
+    });
+    expect(tf(stack)).toEqual([['keyward:plaintext-terraform-attribute', 'vault_generic_endpoint.kvwrite.data_json']]);
+  });
+
+  test('keyward scan reads TerraformAsset files in cdktf.out, naming the file', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-cdktf-'));
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-tfasset-'));
+    fs.writeFileSync(path.join(src, 'bootstrap.sh'), `#!/bin/sh\nvault login ${FAKE_VAULT_TOKEN}\n`);
+    const app = new TfApp({ outdir });
+    const stack = new TerraformStack(app, 'vault');
+    new VaultProvider(stack, 'vault', { address: 'https://vault.example.com:8200' });
+    new TerraformAsset(stack, 'scripts', { path: src, type: AssetType.DIRECTORY });
+    app.synth();
+    const findings = scanOutput(outdir).findings.map((f) => [f.ruleId, f.constructPath.replace(/assets\/scripts\/[^/]+/, 'assets/scripts/<hash>'), f.propertyPath]);
+    expect(findings).toEqual([['keyward:plaintext-output-file', 'stacks/vault/assets/scripts/<hash>/bootstrap.sh', 'line 2']]);
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 });
