@@ -61,7 +61,7 @@ interface Compiled {
   readonly noKeyword: CompiledRule[];
   /** Keyword → rules; keywords indexed by their first two characters for a linear prefilter scan. */
   readonly byKeyword: Map<string, CompiledRule[]>;
-  readonly byPrefix: Map<string, string[]>;
+  readonly byPrefix: Map<number, string[]>;
   readonly globalRegexes: RegExp[];
   readonly globalStopwords: readonly string[];
 }
@@ -75,12 +75,12 @@ function compile(): Compiled {
     allowlists: data.allowlists.map((a) => ({ ...a, regexes: a.regexes.map((r) => new RegExp(r)) })),
   }));
   const byKeyword = new Map<string, CompiledRule[]>();
-  const byPrefix = new Map<string, string[]>();
+  const byPrefix = new Map<number, string[]>();
   for (const rule of rules) {
     for (const k of rule.data.keywords) {
       if (!byKeyword.has(k)) {
         byKeyword.set(k, []);
-        const prefix = k.slice(0, 2);
+        const prefix = pairCode(k, 0);
         byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), k]);
       }
       byKeyword.get(k)!.push(rule);
@@ -96,11 +96,16 @@ function compile(): Compiled {
   };
 }
 
+/** The first two characters at `i` as one number (no substring allocated per position). */
+function pairCode(s: string, i: number): number {
+  return s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
+}
+
 /** The rules whose keywords occur in `lower` (gitleaks' Aho-Corasick prefilter, here by two-character prefix). */
 function candidateRules(c: Compiled, lower: string): Set<CompiledRule> {
   const out = new Set<CompiledRule>(c.noKeyword);
   for (let i = 0; i < lower.length - 1; i++) {
-    const keys = c.byPrefix.get(lower.slice(i, i + 2));
+    const keys = c.byPrefix.get(pairCode(lower, i));
     if (keys === undefined) {
       continue;
     }

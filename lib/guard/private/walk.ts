@@ -31,11 +31,32 @@ export function detectInString(value: string, name: string | undefined): Detecti
 // Fn::ToJsonString, Fn::Select, Fn::Sub variable maps, ...) are in the template and are read like any other value.
 const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue']);
 
-function childPath(path: string, key: string | number): string {
-  if (typeof key === 'number') {
-    return `${path}[${key}]`;
+/**
+ * Where a value is: built as a linked list while walking and rendered to `a.b[0].c` only for a detection (outputs
+ * have hundreds of thousands of values and very few findings).
+ */
+export interface PathNode {
+  readonly parent?: PathNode;
+  readonly key: string | number;
+}
+
+function childPath(path: PathNode | string, key: string | number): PathNode {
+  return { parent: typeof path === 'string' ? (path === '' ? undefined : { key: path }) : path, key };
+}
+
+function render(path: PathNode | string): string {
+  if (typeof path === 'string') {
+    return path;
   }
-  return path ? `${path}.${key}` : key;
+  const keys: (string | number)[] = [];
+  for (let p: PathNode | undefined = path; p; p = p.parent) {
+    keys.push(p.key);
+  }
+  let out = '';
+  for (const k of keys.reverse()) {
+    out = typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${k}` : k;
+  }
+  return out;
 }
 
 /**
@@ -43,10 +64,10 @@ function childPath(path: string, key: string | number): string {
  * CloudFormation intrinsics are understood: references are skipped, the literal parts of `Fn::Join` / `Fn::Sub` are
  * scanned; `{ Name|Key, Value }` pairs (ECS environment, tags, CodeBuild variables) use the name for detection.
  */
-export function walkValue(value: unknown, path: string, name: string | undefined, out: FoundSecret[]): void {
+export function walkValue(value: unknown, path: PathNode | string, name: string | undefined, out: FoundSecret[]): void {
   if (typeof value === 'string') {
     for (const detection of detectInString(value, name)) {
-      out.push({ path, detection });
+      out.push({ path: render(path), detection });
     }
     return;
   }
