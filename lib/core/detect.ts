@@ -164,7 +164,7 @@ export function looksRandom(value: string): boolean {
 }
 
 /** Format-based detections in a string (gitleaks rules, Keyward's formats, assignment forms), references removed first. */
-function formatDetections(value: string): Detection[] {
+function formatDetections(value: string, name?: string): Detection[] {
   const literal = stripReferences(value);
   const out: Detection[] = [];
   const seen = new Set<string>();
@@ -179,8 +179,15 @@ function formatDetections(value: string): Detection[] {
   for (const m of matchCredentialFormats(literal)) {
     push(m.label, m.secret);
   }
-  for (const m of matchGitleaksRules(literal)) {
-    push(`${m.description.replace(/\.$/, '')} (gitleaks ${m.ruleId})`, m.secret);
+  // A value stored under a name is seen as `name=value` (one pass), so gitleaks' rules that need the name
+  // (generic-api-key, `<vendor>_key = ...`) apply; only what lies in the value counts, and for the generic rule not an
+  // identifier or a path.
+  const prefix = name !== undefined && !value.includes('\n') ? `${name}=` : '';
+  for (const m of matchGitleaksRules(`${prefix}${literal}`)) {
+    const generic = m.ruleId.startsWith('generic');
+    if (m.index >= prefix.length && !(prefix && generic && (isBenignIdentifier(m.secret) || isPointerPath(m.secret)))) {
+      push(`${m.description.replace(/\.$/, '')} (gitleaks ${m.ruleId})`, m.secret);
+    }
   }
   // Assignment forms see the original: a reference there (`Password=${DbPassword};`) is not a literal.
   for (const m of matchAssignmentForms(value)) {
@@ -251,17 +258,9 @@ function detectSecretUncached(value: string, name?: string): Detection | undefin
   if (value.trim() === '' || isReference(value)) {
     return undefined;
   }
-  const byFormat = formatDetections(value);
+  const byFormat = formatDetections(value, name);
   if (byFormat.length > 0) {
     return byFormat[0];
-  }
-  if (name !== undefined && !value.includes('\n')) {
-    // gitleaks' rules that need the name (generic-api-key, <vendor>_key = ...) see it as the assignment it is.
-    const prefix = `${name}=`;
-    const inContext = matchGitleaksRules(`${prefix}${stripReferences(value)}`).find((m) => m.index >= prefix.length && !isPlaceholder(m.secret) && !isBenignIdentifier(m.secret) && !isPointerPath(m.secret));
-    if (inContext) {
-      return { kind: DetectionKind.CREDENTIAL_FORMAT, label: `${inContext.description.replace(/\.$/, '')} (gitleaks ${inContext.ruleId})`, secret: inContext.secret };
-    }
   }
   if (name !== undefined && isSecretLikeName(name) && isLiteralValue(value)) {
     return { kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: value };
