@@ -120,8 +120,11 @@ function candidateRules(c: Compiled, lower: string): Set<CompiledRule> {
   return out;
 }
 
-/** Shannon entropy in bits per character (gitleaks' definition). */
-function entropy(value: string): number {
+/** Shannon entropy in bits per character (gitleaks' definition, shared by Keyward's own entropy checks). */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) {
+    return 0;
+  }
   const counts = new Map<string, number>();
   for (const ch of value) {
     counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -169,7 +172,7 @@ export function matchGitleaksRules(text: string): GitleaksMatch[] {
           secret = m.slice(1).find((g) => g !== undefined && g.length > 0) ?? match;
         }
       }
-      if (secret === '' || (rule.data.entropy !== 0 && entropy(secret) <= rule.data.entropy)) {
+      if (secret === '' || (rule.data.entropy !== 0 && shannonEntropy(secret) <= rule.data.entropy)) {
         continue;
       }
       const lowerSecret = secret.toLowerCase();

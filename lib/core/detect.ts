@@ -16,7 +16,9 @@
  */
 import { matchAssignmentForms } from './detect-assignments';
 import { matchCredentialFormats } from './detect-formats';
-import { matchGitleaksRules } from './detect-gitleaks';
+import { matchGitleaksRules, shannonEntropy } from './detect-gitleaks';
+
+export { shannonEntropy };
 import { isBenignIdentifier, isPathOrName, isPlaceholder, isReference, stripReferences } from './detect-reference';
 
 /** Why a value was flagged. */
@@ -107,23 +109,6 @@ function isWeakSecretName(name: string): boolean {
   }
   const n = normaliseName(name);
   return WEAK_SECRET_NAME.test(n) && !NON_VALUE_SUFFIX.test(n);
-}
-
-/** Shannon entropy in bits per character. */
-export function shannonEntropy(value: string): number {
-  if (value.length === 0) {
-    return 0;
-  }
-  const counts = new Map<string, number>();
-  for (const ch of value) {
-    counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  }
-  let entropy = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy;
 }
 
 /** Number of switches between character classes (lower, upper, digit, other): high for random strings, low for words. */

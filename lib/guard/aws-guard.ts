@@ -31,9 +31,11 @@ export interface AwsGuardProps {
 
 /**
  * Keyward's synth-time guard for AWS CDK apps: a CDK validation plugin (like cdk-nag 3) that inspects every synthesized
- * template for plaintext secrets (Lambda/ECS/CodeBuild environments, user data, parameter defaults, outputs, tags, SSM
- * String parameters, SecretString literals, custom resources, any other property) and for secrets and keys that would
- * be deleted with the stack. Findings fail synth; acknowledge one per construct with
+ * template for plaintext secrets (Lambda/ECS/CodeBuild environments, user data, parameter defaults incl. NoEcho ones,
+ * outputs, tags, SSM String parameters, SecretString literals, custom resources, any other property, descriptions,
+ * metadata and mappings, literal arguments of every non-reference intrinsic), every other file of the cloud assembly
+ * (asset manifests incl. Docker build arguments, metadata, staged assets), and for secrets and keys that would be
+ * deleted with the stack. docs/detection.md says exactly what is and is not read. Findings fail synth; acknowledge one per construct with
  * `Validations.of(construct).acknowledge({ id, reason })` or `GuardAcknowledgements.acknowledge(...)`.
  *
  * @example
