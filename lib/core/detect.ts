@@ -250,6 +250,10 @@ function detectSecretUncached(value: string, name?: string): Detection | undefin
   if (name !== undefined && isSecretLikeName(name) && isLiteralValue(value)) {
     return { kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: value };
   }
+  // Beyond formats and secret-like names, an identifier (logical id, UUID, hash, resource id) is never a secret.
+  if (isBenignIdentifier(value)) {
+    return undefined;
+  }
   const encoded = base64Detection(value, name);
   if (encoded) {
     return encoded;
