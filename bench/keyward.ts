@@ -34,6 +34,12 @@ export function synthKeywardAws(s: AwsScenario, outdir: string): string {
  * workload is granted all of them when `firstReadsAll`. `mode` is the app-wide grant mode (context key).
  */
 export function synthKeywardCatalog(n: number, workloads: number, outdir: string, firstReadsAll = true, mode: GrantMode = GrantMode.TAG): string {
+  keywardCatalogApp(n, workloads, outdir, firstReadsAll, mode).synth();
+  return outdir;
+}
+
+/** The app of {@link synthKeywardCatalog}, not yet synthesized. */
+export function keywardCatalogApp(n: number, workloads: number, outdir: string, firstReadsAll = true, mode: GrantMode = GrantMode.TAG): cdk.App {
   const app = new cdk.App({ outdir, context: { '@keyward/grants:mode': mode } });
   const data = new cdk.Stack(app, 'Data', { env: ENV });
   // About 80 secrets per shard: the shard count is fixed for the catalog's size (changing it would move secrets).
@@ -47,8 +53,7 @@ export function synthKeywardCatalog(n: number, workloads: number, outdir: string
     const reader = roles[i % workloads];
     if (!(firstReadsAll && reader === roles[0])) secret.grantRead(reader);
   }
-  app.synth();
-  return outdir;
+  return app;
 }
 
 /** Keyward on Vault: one KV store, N secret paths, one AppRole workload granted read of all of them. */

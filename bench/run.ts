@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthPlainAws, synthPlainVault } from './baseline';
 import { GrantMode } from '../lib/aws';
+import { guardTiming } from './guard';
 import { synthKeywardAws, synthKeywardCatalog, synthKeywardVault } from './keyward';
 import { fmtBytes, medianMs, policiesOfRole, policyBytes, readTemplates, tmpOutdir } from './measure';
 import { printReportBench, reportBench } from './report';
@@ -159,10 +160,21 @@ function main(): void {
     ['N', 'Keyward synth', 'vault_policy', 'policy bytes', 'resources', 'raw provider synth', 'vault_policy', 'policy bytes', 'resources', 'time Keyward / raw'],
     vaultRows);
 
-  // 4. keyward report on a 1,000-secret × 200-workload catalog, against its synthesis.
+  // 4. Guard time (AwsGuard on the synthesized catalog) against synth time.
+  const guardRows: Row[] = [];
+  let guard1000: number | undefined;
+  for (const n of (process.env.BENCH_GUARD_SIZES ?? '1000').split(',').map(Number)) {
+    const g = guardTiming(n, REPS);
+    if (n === 1000) guard1000 = g.guardMs / g.synthMs;
+    guardRows.push({ cells: [`${n}`, ms(g.synthMs), ms(g.guardMs), `${((100 * g.guardMs) / g.synthMs).toFixed(1)}%`, `${g.findings}`] });
+  }
+  table('Guard time on the SecretCatalog (AwsGuard: every template and every other file of the assembly)',
+    ['secrets', 'synth', 'guard', 'guard / synth', 'findings'], guardRows);
+
+  // 5. keyward report on a 1,000-secret × 200-workload catalog, against its synthesis.
   printReportBench(reportBench());
 
-  // 5. Targets.
+  // 6. Targets.
   console.log('\n### Targets\n');
   const check = (label: string, ok: boolean, detail: string) => console.log(`- ${ok ? 'met' : 'NOT met'}: ${label} (${detail})`);
   const k500 = times.get('keyward:500');
@@ -173,6 +185,7 @@ function main(): void {
   console.log(`- measured: exact mode, the largest N one managed policy holds (names "svc/secret-<i>"): ${times.get('exact:max')} secrets`);
   const k2000 = times.get('keyward:2000');
   if (k500 !== undefined && k2000 !== undefined) check('linear growth t(2000)/t(500) <= 4.4', k2000 / k500 <= 4.4, `${(k2000 / k500).toFixed(2)}`);
+  if (guard1000 !== undefined) check('guard time <= 10% of synth on the 1,000-secret catalog', guard1000 <= 0.1, `${(100 * guard1000).toFixed(1)}%`);
   console.log(`\n(${REPS} repetitions after a warm-up; total ${((Date.now() - started) / 1000).toFixed(0)} s; node ${process.version})`);
 }
 

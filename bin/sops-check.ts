@@ -5,6 +5,10 @@ import { plaintextSecretsFiles } from '../lib/core/sops-file';
 export const SOPS_CHECK_USAGE = 'usage: keyward sops-check [dir...]   (default: the current directory; exit 1 on a plaintext secrets file)';
 
 export function sopsCheck(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    out(`${SOPS_CHECK_USAGE}\n`);
+    return 0;
+  }
   if (args.some((a) => a.startsWith('-'))) {
     err(`${SOPS_CHECK_USAGE}\n`);
     return 2;

@@ -1,11 +1,13 @@
-import { SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { passwordCharacterProblems, secretLikeFieldProblems } from '../core/aws-names';
-import { detectSecret, maskSecret } from '../core/detect';
+import { maskSecret } from '../core/detect';
+import { detectInInput } from '../core/detect-inputs';
 import { fail, failOnProblems } from '../core/errors';
 import { visibleLength } from '../core/reason';
 import { assertNoPlaintext } from './private/plaintext';
+import { assertNoSecretText, literalFragments } from './private/secret-text';
 import type { Secret } from './secret';
 import type { SopsFileOptions } from './sops-file-options';
 import { bindSopsFile } from './sops-secret-writer';
@@ -171,6 +173,7 @@ export class SecretContent {
         fail(scope, 'declared-only', 'a declared-only secret needs a sentence saying who sets the value and how (at least 10 visible characters)');
       }
       assertNoPlaintext(scope, 'the declared-only note', this.howToSet);
+      assertNoSecretText(scope, 'the declared-only note', this.howToSet);
       return { generateSecretString: this.generate(), note: `Value set out of band: ${this.howToSet}` };
     }
     if (this.fixedFields !== undefined) {
@@ -186,7 +189,7 @@ export class SecretContent {
         assertNoPlaintext(scope, `fixed field "${name}"`, value);
         // Fixed fields are written to the template in clear: none may look like a secret (token fragments are skipped).
         for (const literal of literalFragments(value)) {
-          const found = detectSecret(literal, name);
+          const found = detectInInput([literal], name);
           if (found) {
             fail(scope, 'fixed-field', `fixed field "${name}" looks like a secret (${found.label}: ${maskSecret(found.secret)}); fixed fields `
               + 'are written to the template in clear: make it the generated field, or keep the secret in its own Secret');
@@ -213,16 +216,4 @@ export class SecretContent {
       requireEachIncludedType: o.requireEachIncludedType ?? true,
     };
   }
-}
-
-/** The literal text of a string around its tokens (the whole string when it has none). */
-function literalFragments(value: string): string[] {
-  if (!Token.isUnresolved(value)) {
-    return [value];
-  }
-  const separator = '\u0000';
-  const joined = Tokenization.reverseString(value)
-    .mapTokens({ mapToken: () => separator })
-    .join({ join: (left: unknown, right: unknown) => `${left}${right}` });
-  return String(joined).split(separator).filter(f => f.length > 0);
 }

@@ -11,6 +11,7 @@ import { assertNoPlaintext } from './private/plaintext';
 import { assertWorkloadPrincipal, crossAccountPrincipal } from './private/principals';
 import { claimUniqueName } from './private/unique-names';
 import { SecretContent } from './secret-content';
+import { assertNoSecretText } from './private/secret-text';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
 import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
 import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, isReservedTagKey, secretActions, SecretScope, SecretTarget } from './private/access';
@@ -207,7 +208,9 @@ export class Secret extends SecretBase {
     }
     assertNoPlaintext(this, 'the description', props.description);
     assertNoPlaintext(this, 'a tag', props.tags);
+    assertNoSecretText(this, 'the description', props.description);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
+      assertNoSecretText(this, `tag "${key}"`, value, key);
       if (isReservedTagKey(key)) {
         fail(this, 'reserved-tag', `tag key "${key}" is reserved: keyward:* tags (in any letter case, as IAM compares tag keys) decide access`);
       }
@@ -320,6 +323,8 @@ export class Secret extends SecretBase {
     switch (rotation.kind) {
       case SecretRotationKind.NONE: {
         const reason = (rotation.reason ?? '').trim();
+        // First: a reason holding a key is a plaintext problem whatever its length (it becomes cdk-nag metadata).
+        assertNoSecretText(this, 'the rotation reason', reason);
         if (visibleLength(reason) < MIN_REASON) {
           fail(this, 'rotation-reason', `SecretRotation.none needs a written reason (at least ${MIN_REASON} visible characters; whitespace and invisible characters do not count) saying why this secret cannot rotate`);
         }

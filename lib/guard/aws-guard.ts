@@ -1,7 +1,9 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkTemplate } from './private/aws-check';
+import { checkOutputFiles } from './private/file-check';
 import { nestedTemplates } from './private/loss/load';
 import { Finding } from './finding';
 import { ALL_RULE_IDS, AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES } from './private/packs';
@@ -19,13 +21,21 @@ export interface AwsGuardProps {
    * @default true
    */
   readonly dataLoss?: boolean;
+  /**
+   * Also read every other file of the cloud assembly (asset manifests incl. Docker build arguments, stack metadata,
+   * manifest.json, staged asset files and directories) for plaintext secrets. Only with `plaintext`.
+   * @default true
+   */
+  readonly assemblyFiles?: boolean;
 }
 
 /**
  * Keyward's synth-time guard for AWS CDK apps: a CDK validation plugin (like cdk-nag 3) that inspects every synthesized
- * template for plaintext secrets (Lambda/ECS/CodeBuild environments, user data, parameter defaults, outputs, tags, SSM
- * String parameters, SecretString literals, custom resources, any other property) and for secrets and keys that would
- * be deleted with the stack. Findings fail synth; acknowledge one per construct with
+ * template for plaintext secrets (Lambda/ECS/CodeBuild environments, user data, parameter defaults incl. NoEcho ones,
+ * outputs, tags, SSM String parameters, SecretString literals, custom resources, any other property, descriptions,
+ * metadata and mappings, literal arguments of every non-reference intrinsic), every other file of the cloud assembly
+ * (asset manifests incl. Docker build arguments, metadata, staged assets), and for secrets and keys that would be
+ * deleted with the stack. docs/detection.md says exactly what is and is not read. Findings fail synth; acknowledge one per construct with
  * `Validations.of(construct).acknowledge({ id, reason })` or `GuardAcknowledgements.acknowledge(...)`.
  *
  * @example
@@ -38,11 +48,13 @@ export class AwsGuard implements IPolicyValidationPlugin {
   public readonly ruleIds?: string[] = ALL_RULE_IDS;
 
   private readonly rules: GuardRule<CfnElement>[];
+  private readonly assemblyFiles: boolean;
   private lastFindings: Finding[] = [];
   private lastAcknowledged: Finding[] = [];
 
   constructor(props: AwsGuardProps = {}) {
     this.rules = [...(props.plaintext ?? true ? AWS_PLAINTEXT_RULES : []), ...(props.dataLoss ?? true ? AWS_DATA_LOSS_RULES : [])];
+    this.assemblyFiles = (props.plaintext ?? true) && (props.assemblyFiles ?? true);
   }
 
   /** Unacknowledged findings of the last validation (including reasonless acknowledgements). */
@@ -64,6 +76,14 @@ export class AwsGuard implements IPolicyValidationPlugin {
       const template = JSON.parse(fs.readFileSync(st.templatePath, 'utf-8'));
       for (const t of withNested(st.templatePath, template, stack, st.stackConstructPath)) {
         const result = checkTemplate(t.template, this.rules, t.stack, t.stackPath);
+        findings.push(...result.findings);
+        acknowledged.push(...result.acknowledged);
+      }
+    }
+    if (this.assemblyFiles) {
+      // The plugin runs once the assembly is written: every template's directory holds the assets and manifests.
+      for (const dir of new Set(context.stackTemplates.map((st) => path.dirname(st.templatePath)))) {
+        const result = checkOutputFiles(dir, context.appConstruct);
         findings.push(...result.findings);
         acknowledged.push(...result.acknowledged);
       }
@@ -90,9 +110,9 @@ function withNested(
   // The nested stack constructs of this template, by the logical id of their AWS::CloudFormation::Stack resource.
   const byResource = new Map<string, NestedStack>();
   if (stack) {
-    for (const c of stack.node.findAll()) {
-      if (NestedStack.isNestedStack(c) && c.nestedStackParent === stack && c.nestedStackResource) {
-        byResource.set(stack.resolve(c.nestedStackResource.logicalId), c);
+    for (const c of ownNestedStacks(stack)) {
+      if (c.nestedStackParent === stack && c.nestedStackResource) {
+        byResource.set(stack.getLogicalId(c.nestedStackResource), c);
       }
     }
   }
@@ -105,8 +125,17 @@ function withNested(
   return out;
 }
 
+/** The nested stacks directly under `scope`'s stack: the walk stops at every stack, so it never visits their contents. */
+function ownNestedStacks(scope: IConstruct): NestedStack[] {
+  return scope.node.children.flatMap((c) => (NestedStack.isNestedStack(c) ? [c] : Stack.isStack(c) ? [] : ownNestedStacks(c)));
+}
+
+/** The stack at a construct path, found by walking the path (not the whole tree). */
 function findStack(root: IConstruct, path: string): Stack | undefined {
-  const found = root.node.findAll().find((c) => c.node.path === path);
+  let found: IConstruct | undefined = root;
+  for (const id of path.split('/').filter(Boolean)) {
+    found = found?.node.tryFindChild(id);
+  }
   return found && Stack.isStack(found) ? found : undefined;
 }
 

@@ -23,8 +23,9 @@ export interface TerraformGuardProps {
 /**
  * Keyward's synth-time guard for CDK for Terraform: an aspect that, on every TerraformStack it visits, adds a
  * validation over the stack's synthesized Terraform JSON (every string attribute of resources, data sources,
- * providers, backends, variable defaults, outputs and locals; Vault KV `data_json` / `data_json_wo`; Vault mounts,
- * secrets and transit keys without prevent_destroy). Findings fail `app.synth()`; acknowledge one per construct with
+ * providers, backends, modules, variable defaults, outputs and locals, and the string literals inside `${...}`
+ * expressions, base64decode'd literals decoded; Vault KV `data_json` / `data_json_wo`; Vault mounts, secrets and
+ * transit keys without prevent_destroy). Asset files are read by `keyward scan cdktf.out`. Findings fail `app.synth()`; acknowledge one per construct with
  * `GuardAcknowledgements.acknowledge(construct, ruleId, reason)`.
  *
  * cdktf runs aspects per stack, starting at the stack: add the guard to each stack (aspects added to the App are not

@@ -115,7 +115,7 @@ describe('AwsGuard plaintext rules', () => {
     expect(findings.map((f) => [f.ruleId, f.detail])).toEqual([['keyward:plaintext-codebuild-environment', 'npm token']]);
   });
 
-  test('parameter defaults without NoEcho, outputs and tags', () => {
+  test('parameter defaults (NoEcho too: the default is in the template), outputs and tags', () => {
     const { findings } = guarded((s) => {
       new CfnParameter(s, 'DbPassword', { default: FAKE_PASSWORD });
       new CfnParameter(s, 'HiddenPassword', { default: FAKE_PASSWORD, noEcho: true });
@@ -126,6 +126,7 @@ describe('AwsGuard plaintext rules', () => {
     expect(findings.map((f) => [f.ruleId, f.propertyPath]).sort()).toEqual([
       ['keyward:plaintext-output', 'Outputs.ApiToken.Value'],
       ['keyward:plaintext-parameter-default', 'Parameters.DbPassword.Default'],
+      ['keyward:plaintext-parameter-default', 'Parameters.HiddenPassword.Default'],
       ['keyward:plaintext-tag', 'Properties.Tags[0].Value'],
     ]);
     expect(findings.find((f) => f.ruleId === 'keyward:plaintext-parameter-default')?.constructPath).toBe('Shop/DbPassword');

@@ -83,9 +83,42 @@ test('exit 2 on input that root cannot read either: a directory named like a tem
   });
 });
 
-test('exit 2 on usage errors', () => {
+test('exit 2 on usage errors: no command, unknown command, wrong arity, unknown flags', () => {
   expect(run().code).toBe(2);
-  expect(run('diff', 'only-one').code).toBe(2);
-  expect(run('diff', 'a', 'b', '--yaml')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option --yaml') });
-  expect(run('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: keyward diff') });
+  expect(run('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command frobnicate') });
+  expect(run('diff', 'only-one')).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 2 argument(s), got 1') });
+  expect(run('diff', 'a', 'b', '--yaml')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--yaml'") });
+  expect(run('scan', 'x', '--fast')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--fast'") });
+  expect(run('--frob')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--frob'") });
+});
+
+test('--help, --version and <command> --help exit 0 on stdout', () => {
+  expect(run('--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/usage: keyward <command>[\s\S]*diff[\s\S]*scan/) });
+  expect(run('-h').code).toBe(0);
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8')).version;
+  expect(run('--version')).toMatchObject({ code: 0, stdout: `${version}\n` });
+  expect(run('diff', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: keyward diff <old> <new>') });
+  expect(run('scan', '-h')).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: keyward scan <path>') });
+});
+
+test('scan: exit 0 on a clean output, 1 with masked findings naming file and rule, 2 on bad input', () => {
+  const clean = path.join(tmp, 'Clean.template.json');
+  fs.writeFileSync(clean, JSON.stringify({
+    Resources: { Db: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'prod/db' }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } },
+  }));
+  expect(run('scan', clean)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^keyward scan: clean/) });
+  const dir = fs.mkdtempSync(path.join(tmp, 'cdkout-'));
+  const fake = ['ghp_', 'Zq8Rk2Lm5Np7Tv9Wx1Yb3Cd5Ef7Gh9Jk1Mn3P'].join('');
+  fs.writeFileSync(path.join(dir, 'Shop.template.json'), JSON.stringify({ Resources: {}, Outputs: { Token: { Value: fake } } }));
+  fs.mkdirSync(path.join(dir, 'asset.0123'));
+  fs.writeFileSync(path.join(dir, 'asset.0123', '.env'), `DB_PASSWORD=${['Winter', '2024', 'Payments!'].join('-')}\n`);
+  const r = run('scan', dir);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('Shop/Token: stack output holds a plaintext secret at Outputs.Token.Value');
+  expect(r.stdout).toContain('asset.0123/.env: a synthesized file');
+  expect(r.stdout).toContain('[keyward:plaintext-output-file]');
+  expect(r.stdout).not.toContain(fake);
+  const json = JSON.parse(run('scan', dir, '--json').stdout);
+  expect(json.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['keyward:plaintext-output', 'keyward:plaintext-output-file']);
+  expect(run('scan', path.join(tmp, 'missing'))).toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
 });

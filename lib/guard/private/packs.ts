@@ -11,6 +11,7 @@ import { secretString } from '../rules/aws/secret-string';
 import { sopsSource } from '../rules/aws/sops-source';
 import { ssmStringParameter } from '../rules/aws/ssm-string-parameter';
 import { tags } from '../rules/aws/tags';
+import { templateText } from '../rules/aws/template-text';
 import { attribute } from '../rules/terraform/attribute';
 import { kvSecretData } from '../rules/terraform/kv-secret-data';
 import { preventDestroy } from '../rules/terraform/prevent-destroy';
@@ -30,6 +31,7 @@ export const AWS_PLAINTEXT_RULES: readonly GuardRule<CfnElement>[] = [
   parameterDefault,
   outputValue,
   anyProperty,
+  templateText,
 ];
 export const AWS_DATA_LOSS_RULES: readonly GuardRule<CfnElement>[] = [deletionPolicy];
 

@@ -18,7 +18,8 @@ export interface GuardRule<T> {
 
 /** One top-level element of a CloudFormation template. */
 export interface CfnElement {
-  readonly section: 'Resources' | 'Parameters' | 'Outputs';
+  /** `Template` is the template's own Description, Metadata, Rules, Conditions and Transform (logical id `Template`). */
+  readonly section: 'Resources' | 'Parameters' | 'Outputs' | 'Mappings' | 'Template';
   readonly logicalId: string;
   /** Resource type (Resources only). */
   readonly type?: string;
@@ -27,7 +28,7 @@ export interface CfnElement {
 
 /** One block of a Terraform JSON document. */
 export interface TfBlock {
-  readonly kind: 'resource' | 'data' | 'provider' | 'variable' | 'output' | 'locals' | 'backend';
+  readonly kind: 'resource' | 'data' | 'provider' | 'variable' | 'output' | 'locals' | 'backend' | 'module';
   /** Resource/data/provider/backend type; undefined for variables, outputs and locals. */
   readonly type?: string;
   readonly name: string;

@@ -28,6 +28,9 @@ export function terraformBlocks(doc: { [key: string]: any }): TfBlock[] {
       out.push({ kind, name, address: `${kind === 'variable' ? 'var' : 'output'}.${name}`, body: body as any, document: doc });
     }
   }
+  for (const [name, body] of Object.entries(doc.module ?? {})) {
+    out.push({ kind: 'module', name, address: `module.${name}`, body: body as any, document: doc });
+  }
   for (const [name, value] of Object.entries(doc.locals ?? {})) {
     out.push({ kind: 'locals', name, address: `local.${name}`, body: { [name]: value }, document: doc });
   }

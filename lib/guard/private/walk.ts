@@ -27,13 +27,36 @@ export function detectInString(value: string, name: string | undefined): Detecti
   return single ? [single] : [];
 }
 
-const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::FindInMap', 'Fn::Split', 'Fn::Length', 'Fn::ToJsonString']);
+// Only these read a value from elsewhere; every other intrinsic's literal arguments (Fn::Split, Fn::FindInMap,
+// Fn::ToJsonString, Fn::Select, Fn::Sub variable maps, ...) are in the template and are read like any other value.
+const REFERENCE_FUNCTIONS = new Set(['Ref', 'Fn::GetAtt', 'Fn::ImportValue']);
 
-function childPath(path: string, key: string | number): string {
-  if (typeof key === 'number') {
-    return `${path}[${key}]`;
+/**
+ * Where a value is: built as a linked list while walking and rendered to `a.b[0].c` only for a detection (outputs
+ * have hundreds of thousands of values and very few findings).
+ */
+export interface PathNode {
+  readonly parent?: PathNode;
+  readonly key: string | number;
+}
+
+function childPath(path: PathNode | string, key: string | number): PathNode {
+  return { parent: typeof path === 'string' ? (path === '' ? undefined : { key: path }) : path, key };
+}
+
+function render(path: PathNode | string): string {
+  if (typeof path === 'string') {
+    return path;
   }
-  return path ? `${path}.${key}` : key;
+  const keys: (string | number)[] = [];
+  for (let p: PathNode | undefined = path; p; p = p.parent) {
+    keys.push(p.key);
+  }
+  let out = '';
+  for (const k of keys.reverse()) {
+    out = typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${k}` : k;
+  }
+  return out;
 }
 
 /**
@@ -41,10 +64,10 @@ function childPath(path: string, key: string | number): string {
  * CloudFormation intrinsics are understood: references are skipped, the literal parts of `Fn::Join` / `Fn::Sub` are
  * scanned; `{ Name|Key, Value }` pairs (ECS environment, tags, CodeBuild variables) use the name for detection.
  */
-export function walkValue(value: unknown, path: string, name: string | undefined, out: FoundSecret[]): void {
+export function walkValue(value: unknown, path: PathNode | string, name: string | undefined, out: FoundSecret[]): void {
   if (typeof value === 'string') {
     for (const detection of detectInString(value, name)) {
-      out.push({ path, detection });
+      out.push({ path: render(path), detection });
     }
     return;
   }
@@ -66,6 +89,11 @@ export function walkValue(value: unknown, path: string, name: string | undefined
     const flat = flattenString(value);
     if (flat !== undefined) {
       walkValue(flat, childPath(path, keys[0]), name, out);
+      // A Sub's variable map holds values of its own (literals too), each under its variable name.
+      const arg = obj[keys[0]];
+      if (keys[0] === 'Fn::Sub' && Array.isArray(arg) && arg[1] && typeof arg[1] === 'object') {
+        walkValue(arg[1], childPath(childPath(path, keys[0]), 1), name, out);
+      }
       return;
     }
   }
@@ -134,8 +162,16 @@ function flattenString(value: unknown): string | undefined {
     return parts.every((p) => p !== undefined) ? parts.join(arg[0]) : undefined;
   }
   if (key === 'Fn::Sub') {
-    // Variables of the Sub are references or literals substituted in; either way `${X}` stays a reference here.
-    return typeof arg === 'string' ? arg : Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : undefined;
+    if (typeof arg === 'string') {
+      return arg;
+    }
+    if (!Array.isArray(arg) || typeof arg[0] !== 'string') {
+      return undefined;
+    }
+    // Literal variables are substituted into the string (so `Password=${Pw};` with Pw a literal is seen whole);
+    // reference variables stay `${X}`.
+    const vars = (arg[1] ?? {}) as { [k: string]: unknown };
+    return arg[0].replace(/\$\{([^}!]+)\}/g, (whole, v: string) => (typeof vars[v] === 'string' ? (vars[v] as string) : whole));
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import { GuardRule, TfBlock } from '../../private/rule';
  * `vault_generic_endpoint` counts when it writes a KV v2 metadata path: a Keyward declared-only secret path, whose
  * destroy deletes the metadata and every version of the secret.
  */
-export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_transit_secret_backend_key', 'vault_generic_endpoint'];
+export const PROTECTED_TF_TYPES = ['vault_mount', 'vault_kv_secret_v2', 'vault_kv_secret', 'vault_generic_secret', 'vault_transit_secret_backend_key', 'vault_generic_endpoint'];
 
 /** Secret stores without prevent_destroy are destroyed by `terraform destroy` or by a refactor that drops them. */
 export const preventDestroy: GuardRule<TfBlock> = {
