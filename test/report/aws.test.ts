@@ -1,33 +1,10 @@
 // The AWS side of the report on hand-written templates: statements of any shape (exact ARNs, tags, NotResource, Deny,
 // conditions), resource and key policies, and intrinsics across stacks and nested stacks.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { ACCOUNT, assemblyWriter, REGION } from './util';
 import { accessReport, AccessReport, diffReports } from '../../lib/report';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-aws-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
+const assembly = assemblyWriter('keyward-report-aws-');
 const SECRET_ARN = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
-
-let n = 0;
-/** Write a cdk.out-like assembly: stacks by name (with `nested` templates referenced by aws:asset:path). */
-function assembly(stacks: { [name: string]: any }, nested: { [file: string]: any } = {}): string {
-  const dir = path.join(tmp, `a${n++}`);
-  fs.mkdirSync(dir);
-  const artifacts: any = {};
-  for (const [name, doc] of Object.entries(stacks)) {
-    fs.writeFileSync(path.join(dir, `${name}.template.json`), JSON.stringify(doc));
-    artifacts[name] = { type: 'aws:cloudformation:stack', environment: `aws://${ACCOUNT}/${REGION}`, properties: { templateFile: `${name}.template.json` } };
-  }
-  for (const [file, doc] of Object.entries(nested)) {
-    fs.writeFileSync(path.join(dir, file), JSON.stringify(doc));
-  }
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
-  return dir;
-}
 
 /** A key whose policy delegates to the account, and two secrets under it. */
 function secretsAndKey(extra: { [id: string]: any } = {}, tags: { Key: string; Value: string }[] = []): any {

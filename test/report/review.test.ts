@@ -3,28 +3,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ACCOUNT, assemblyWriter, REGION } from './util';
 import { accessReport, AccessReport } from '../../lib/report';
 import { main } from '../../bin/report';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-review-'));
+const assembly = assemblyWriter('keyward-report-review-');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-report-review-tf-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
-
 let n = 0;
-/** A cdk.out-like assembly of one or more stacks in ACCOUNT/REGION. */
-function assembly(stacks: { [name: string]: any }): string {
-  const dir = path.join(tmp, `a${n++}`);
-  fs.mkdirSync(dir);
-  const artifacts: any = {};
-  for (const [name, doc] of Object.entries(stacks)) {
-    fs.writeFileSync(path.join(dir, `${name}.template.json`), JSON.stringify(doc));
-    artifacts[name] = { type: 'aws:cloudformation:stack', environment: `aws://${ACCOUNT}/${REGION}`, properties: { templateFile: `${name}.template.json` } };
-  }
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
-  return dir;
-}
 
 /** `keyward report --diff old new`: exit code and the JSON result. */
 function diff(before: string, after: string): { code: number; result: any } {
