@@ -85,6 +85,11 @@ describe('the example app (cdk.out, exact mode by default)', () => {
     OrdersApiFunctionServiceRole: [DB, API_KEY],
     OrdersWorkerTaskDefinitionExecutionRole: [DB],
   };
+  // SecretContent.fromSopsFile on the payment provider key: the stack's SOPS writer is declared its writer. A write
+  // grant is PutSecretValue plus the key through Secrets Manager (GenerateDataKey/Encrypt/Decrypt), no read.
+  const DECLARED_WRITES: { [rolePrefix: string]: string[] } = {
+    KeywardSopsSecretWriterRole: [API_KEY],
+  };
   const AUDITOR = 'arn:aws:iam::222222222222:role/orders-secrets-auditor';
   const AUDITOR_READS = [DB];
 
@@ -92,11 +97,15 @@ describe('the example app (cdk.out, exact mode by default)', () => {
     const assembly = new Assembly(CDK_OUT, ENV);
     expect(assembly.secrets.map((s) => s.name)).toEqual(expect.arrayContaining([DB, API_KEY]));
     for (const prefix of Object.keys(DECLARED_READS)) assembly.role(prefix); // each declared workload exists
+    for (const prefix of Object.keys(DECLARED_WRITES)) assembly.role(prefix);
     for (const role of assembly.roles) {
       const declared = Object.entries(DECLARED_READS).find(([p]) => role.id.split('/')[1].startsWith(p))?.[1] ?? [];
+      const writes = Object.entries(DECLARED_WRITES).find(([p]) => role.id.split('/')[1].startsWith(p))?.[1] ?? [];
       for (const secret of assembly.secrets) {
         for (const action of ACTIONS) {
-          const expected: Outcome = READ.includes(action) && declared.includes(secret.name) ? 'allowed' : 'denied';
+          const reads = READ.includes(action) && declared.includes(secret.name);
+          const written = (action === 'secretsmanager:PutSecretValue' || action === 'kms:Decrypt') && writes.includes(secret.name);
+          const expected: Outcome = reads || written ? 'allowed' : 'denied';
           cell('example', roleCaller(role), secret, action, expected, assembly.keys);
         }
       }

@@ -92,13 +92,29 @@ function covered(secret: string, guard: string[]): boolean {
   return guard.some((g) => g.includes(s) || s.includes(g) || Buffer.from(g, 'base64').toString('utf-8').includes(s));
 }
 
+/**
+ * The content hashes of the assets the output's asset manifests declare (`<hash>` keys of `files` and
+ * `dockerImages`): the CDK names asset objects (S3Key, objectKey, a custom resource's FileHash) after them.
+ */
+function assetHashes(dir: string): Set<string> {
+  const hashes = new Set<string>();
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.assets.json')) : []) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8'));
+    for (const id of [...Object.keys(manifest.files ?? {}), ...Object.keys(manifest.dockerImages ?? {})]) hashes.add(id);
+  }
+  return hashes;
+}
+
 function compare(label: string, dir: string): void {
   const found = gitleaks(dir);
   const guard = guardSecrets(dir);
+  const assets = assetHashes(dir);
   const rel = (f: string) => path.relative(dir, f).split(path.sep).join('/');
   const missed = found.filter((f) => !covered(f.Secret, guard));
+  // Explained: a reviewed pattern, or exactly the content hash of an asset this output declares (plus an extension).
   const explained = missed.filter((m) =>
-    reviewed.some((r) => r.rule === m.RuleID && new RegExp(r.file).test(rel(m.File)) && new RegExp(`^(?:${r.secret})$`).test(m.Secret)),
+    assets.has(m.Secret.trim().replace(/\.[a-z0-9]+$/i, ''))
+    || reviewed.some((r) => r.rule === m.RuleID && new RegExp(r.file).test(rel(m.File)) && new RegExp(`^(?:${r.secret})$`).test(m.Secret)),
   );
   const unexplained = missed.filter((m) => !explained.includes(m));
   process.stdout.write(
