@@ -24,7 +24,7 @@ const KV = 'billing';
 const DATABASE = 'database';
 const REPORTING = 'reporting/credentials';
 const STRIPE = 'stripe/api-key';
-const WORKER_ROLE = 'billing-vault-worker';
+const WORKER_ROLE = 'billing-vault--worker';
 
 let eng: Engines;
 let vault: DevVault;

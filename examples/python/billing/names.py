@@ -34,5 +34,6 @@ VAULT_KV_MOUNT = "billing"
 VAULT_DATABASE_PATH = "database"
 VAULT_STRIPE_PATH = "stripe/api-key"
 VAULT_REPORTING_PATH = "reporting/credentials"
-VAULT_WORKER_ROLE = "billing-vault-worker"
+# Keyward names a workload's role after its construct path, segments joined with "--" (billing-vault/Worker).
+VAULT_WORKER_ROLE = "billing-vault--worker"
 GITHUB_REPOSITORY = "acme/billing"
