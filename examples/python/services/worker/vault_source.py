@@ -20,11 +20,13 @@ def login(addr: str, role_id: str, secret_id: str) -> hvac.Client:
     """An hvac client holding the token of an AppRole login."""
     client = hvac.Client(url=addr)
     try:
-        client.auth.approle.login(role_id=role_id, secret_id=secret_id)
+        response = client.auth.approle.login(role_id=role_id, secret_id=secret_id)
     except hvac.exceptions.VaultError as error:
         # A used or expired secret ID lands here; the error names neither ID.
         raise SettingsError(f"AppRole login failed: {type(error).__name__}") from None
-    if not client.is_authenticated():
+    # Not client.is_authenticated(): that calls auth/token/lookup-self, which Vault grants through its `default`
+    # policy, and Keyward's roles issue tokens without it (token_no_default_policy).
+    if not (response or {}).get("auth", {}).get("client_token"):
         raise SettingsError("the AppRole login returned no usable token")
     return client
 
