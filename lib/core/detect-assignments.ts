@@ -46,6 +46,8 @@ function isLiteralSecret(value: string): boolean {
     !isPlaceholder(v) &&
     !/^[\d:.]+$/.test(v) &&
     !/^(?:stdin|prompt|file|env)$/i.test(v) &&
+    // A keyword argument in code passes a variable on: `connect(host=host, password=password)`.
+    !/^[a-z_][a-z0-9_.]*(?:\)+[,;]?|,)$/.test(v) &&
     !v.startsWith('$')
   );
 }

@@ -69,7 +69,13 @@ export function isPlaceholder(value: string): boolean {
     /^\*{3,}$/.test(v) ||
     /^x{4,}$/i.test(v) ||
     /^(?:redacted|todo|tbd|n\/a|none|null|undefined|placeholder|replace[_-]?me|your[_-][a-z_-]+[_-]here)$/i.test(v) ||
-    /^\.{3}$/.test(v)
+    /^\.{3}$/.test(v) ||
+    // Template placeholders in code: Python format fields (`{password}`, `{creds['pw']}`, `{0}`), printf (`%s`,
+    // `%(password)s`), Go/Jinja/Handlebars (`{{ .Password }}`), shell (`$PASSWORD`, `${PASSWORD}`).
+    /^\{[\w.[\]'"]*(?:![rsa])?(?::[^{}]*)?\}$/.test(v) ||
+    /^%(?:\([\w.-]+\))?[-0-9.]*[sdrvqx]$/.test(v) ||
+    /^\{\{[^{}]+\}\}$/.test(v) ||
+    /^\$(?:[A-Za-z_]\w*|\{[^{}]+\})$/.test(v)
   );
 }
 

@@ -189,11 +189,51 @@ function isPointerPath(value: string): boolean {
   return isPathOrName(value) && value.split(/[/:]/).every((seg) => classSwitches(seg) <= Math.max(4, seg.length * 0.3));
 }
 
+// An environment variable's name (`REPORTING_CREDENTIALS_JSON`): upper-case words joined by underscores.
+const ENV_VAR_NAME = /^[A-Z][A-Z]+\d*(?:_(?:[A-Z]+\d*|\d+))+$/;
+// Words that name a secret's field or kind rather than hold it (`"DB_PASSWORD": "password"`, `secret: "token"`).
+const FIELD_WORDS = /^(?:password|passwd|passphrase|pass|pwd|pw|secret|secrets|token|key|apikey|credential|credentials|creds|value|string|example|sample|dummy)$/;
+
+/**
+ * A value that names something instead of holding a secret: an environment variable name, a field-name word, or a
+ * word (letters only, no digits) that is the key's own name or part of it (`"DB_PASSWORD": "password"`,
+ * `secret_id=secret_id` passing a variable on).
+ */
+function isNameLikeValue(value: string, name?: string): boolean {
+  const v = value.trim();
+  if (ENV_VAR_NAME.test(v)) {
+    return true;
+  }
+  if (!/^[A-Za-z]+(?:[_-]?[A-Za-z]+)*$/.test(v)) {
+    return false;
+  }
+  const word = v.toLowerCase().replace(/[_-]/g, '');
+  return FIELD_WORDS.test(word) || (name !== undefined && word.length >= 3 && normaliseName(name).includes(word));
+}
+
+// Template placeholders inside a string: `{user}`, `%s`, `%(password)s`, `{{ .Password }}`, `${DB_USER}`, `$DB_USER`, `<host>`.
+const TEMPLATE_FIELD = /\{\{[^{}]+\}\}|\$\{[^{}]+\}|\{[\w.[\]'"]*\}|%(?:\([\w.-]+\))?[sd]|\$[A-Za-z_]\w*|<[\w .-]+>/g;
+
+/**
+ * A URL template (`postgres://%s:%s@%s/%s`, `postgresql://{user}:{password}@{host}/app`): it has placeholders and its
+ * user-info part holds no literal password. (A literal password in a URL is the URL-credentials form's finding.)
+ */
+function isUrlTemplate(value: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*@)?/i.exec(value);
+  if (!m || value.replace(TEMPLATE_FIELD, '') === value) {
+    return false;
+  }
+  const password = m[1]?.slice(0, -1).split(':').slice(1).join(':');
+  return password === undefined || password === '' || password.replace(TEMPLATE_FIELD, '') === '';
+}
+
 /** True when a literal, given under a secret-like name, is an actual value rather than a pointer or placeholder. */
-function isLiteralValue(value: string): boolean {
+function isLiteralValue(value: string, name?: string): boolean {
   const v = value.trim();
   return (
     v.length >= 4 &&
+    !isNameLikeValue(v, name) &&
+    !isUrlTemplate(v) &&
     !isReference(v) &&
     !isPlaceholder(v) &&
     !isPointerPath(v) &&
@@ -247,7 +287,7 @@ function detectSecretUncached(value: string, name?: string): Detection | undefin
   if (byFormat.length > 0) {
     return byFormat[0];
   }
-  if (name !== undefined && isSecretLikeName(name) && isLiteralValue(value)) {
+  if (name !== undefined && isSecretLikeName(name) && isLiteralValue(value, name)) {
     return { kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: value };
   }
   // Beyond formats and secret-like names, an identifier (logical id, UUID, hash, resource id) is never a secret.
@@ -277,6 +317,10 @@ function looksOpaque(value: string): boolean {
 // The prefix is a look-behind so that a value can itself start the next assignment (`-u root --password x`).
 const ASSIGNMENT = /(?<=^|[\s;&|'"({,])(export\s+|set\s+|ENV\s+)?(-{0,2})["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(=|:|[ \t])[ \t]*(["']?)([^\s'";&|,)}]+)/gm;
 
+// Type names of Python, TypeScript, Go, Rust, Java and C# as they follow `name:` in an annotation (generic forms such
+// as `Optional[str]` or `Array<string>` included).
+const TYPE_NAME = /^(?:str|bytes|bytearray|int|float|bool|string|String|number|boolean|bigint|any|Any|unknown|object|symbol|Buffer|Uint8Array|SecretStr|SecretBytes|char|rune|byte|usize|Text|dict|Dict|list|List|Mapping|None|void|never)$|^[A-Za-z_][\w.]*<[^<>]*>$/;
+
 /**
  * Detect every secret in free text (user data scripts, buildspecs, JSON documents): known formats anywhere, and
  * assignments to secret-like names. Entropy alone is not used on text: scripts are full of hashes and ids.
@@ -303,7 +347,18 @@ function detectSecretsInTextUncached(text: string): Detection[] {
     }
     // Resume at the value: it may be the name of the next assignment.
     re.lastIndex = m.index + whole.length - value.length;
-    if (seen.has(value) || !isSecretLikeName(name) || !isLiteralValue(value)) {
+    // A type annotation is a declaration, not an assignment (`secret_id: str`, `password: string`,
+    // `token: Optional[bytes]`); what it declares is only the default after it, if any (`password: str = "..."`).
+    if (!quote && separator === ':' && (TYPE_NAME.test(value) || /^[A-Za-z_][\w.]*\[/.test(value))) {
+      const declared = /^[^\n=]*?[ \t]*=[ \t]*(["'])([^"'\n]+)\1/.exec(text.slice(m.index + whole.length));
+      const literal = declared?.[2];
+      if (literal !== undefined && !seen.has(literal) && isSecretLikeName(name) && isLiteralValue(literal, name)) {
+        seen.add(literal);
+        out.push({ kind: DetectionKind.SECRET_NAME, label: `literal value of a secret-like name (${name})`, secret: literal });
+      }
+      continue;
+    }
+    if (seen.has(value) || !isSecretLikeName(name) || !isLiteralValue(value, name)) {
       continue;
     }
     // A flag followed by another flag or a shell word is not a value (`--password-stdin`, `--token $(...)`).

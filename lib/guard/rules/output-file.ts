@@ -28,6 +28,20 @@ function withoutTraces(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Where a detected value stands in the text: its first occurrence as a value (after `=`, `:`, a quote, `@` or a
+ * flag), else its first occurrence. The same word can appear earlier as a name (`def login(secret_id: str)` before
+ * `secret_id = "..."`), and the finding must point at the line that holds the value.
+ */
+function valueIndex(text: string, secret: string): number {
+  for (let i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) {
+    if (/(?:[=:"'`@]|\s-[-\w]*)\s*$/.test(text.slice(Math.max(0, i - 40), i))) {
+      return i;
+    }
+  }
+  return text.indexOf(secret);
+}
+
 export const outputFile: GuardRule<OutputFile> = {
   id: 'keyward:plaintext-output-file',
   description: 'a synthesized file (asset, asset manifest, metadata) holds a plaintext secret',
@@ -46,7 +60,7 @@ export const outputFile: GuardRule<OutputFile> = {
     }
     const hits: RuleHit[] = [];
     for (const d of detectSecretsInText(f.text)) {
-      const line = f.text.slice(0, f.text.indexOf(d.secret)).split('\n').length;
+      const line = f.text.slice(0, valueIndex(f.text, d.secret)).split('\n').length;
       hits.push(hitFrom(`line ${line}`, d));
     }
     return hits;
