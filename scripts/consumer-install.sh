@@ -37,15 +37,27 @@ consumer() {
   echo "$dir"
 }
 
+# cli NAME DIR OUTPUT: the keyward command line in a one-target install (it must not need the other target's peers):
+# --help, and scan and report of what the app synthesized (a clean output: both exit 0).
+cli() {
+  local name="$1" dir="$2" output="$3"
+  (cd "$dir" && npx --no-install keyward --help >/dev/null) || { log "ERROR: keyward --help failed in $name"; exit 1; }
+  (cd "$dir" && npx --no-install keyward scan "$output" >/dev/null) || { log "ERROR: keyward scan $output failed in $name"; exit 1; }
+  (cd "$dir" && npx --no-install keyward report "$output" >/dev/null) || { log "ERROR: keyward report $output failed in $name"; exit 1; }
+  echo "$name: keyward --help, scan and report run with this target's peers only"
+}
+
 start=$SECONDS
 dir=$(consumer aws-only "{\"keyward\":\"file:$TARBALL\",\"aws-cdk-lib\":\"2.275.0\",\"constructs\":\"10.6.0\",\"typescript\":\"~6.0.3\",\"ts-node\":\"10.9.2\",\"@types/node\":\"^20.19.0\"}" "" cdktf @cdktf)
 cp "$APPS/aws-app.ts" "$APPS/tsconfig.json" "$dir/"
-(cd "$dir" && npx --no-install ts-node aws-app.ts)
+(cd "$dir" && CDK_OUTDIR=cdk.out npx --no-install ts-node aws-app.ts)
+cli aws-only "$dir" cdk.out
 (cd "$dir" && node -e 'const k = require("keyward"); if (typeof k.aws.Secret !== "function" || typeof require("keyward/guard").AwsGuard !== "function") process.exit(1)')
 
 dir=$(consumer vault-cdktf "{\"keyward\":\"file:$TARBALL\",\"cdktf\":\"0.21.0\",\"@cdktf/provider-vault\":\"15.6.1\",\"constructs\":\"10.6.0\"}" "" aws-cdk-lib)
 cp "$APPS/vault-cdktf.mjs" "$dir/"
 (cd "$dir" && node vault-cdktf.mjs)
+cli vault-cdktf "$dir" "$(cd "$dir" && ls -d cdktf.out-* | head -1)"
 
 dir=$(consumer vault-cdktn "{\"keyward\":\"file:$TARBALL\",\"cdktf\":\"npm:cdktn@0.24.0\",\"constructs\":\">=10.6.0 <10.8.0\",\"@cdktf/provider-vault\":\"15.6.1\"}" \
   '{"@cdktf/provider-vault":{"cdktf":"$cdktf"}}' aws-cdk-lib)

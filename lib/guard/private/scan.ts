@@ -1,11 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkTemplate } from './aws-check';
+import type * as AwsCheck from './aws-check';
 import { checkOutputFiles } from './file-check';
 import { KeywardInputError } from './loss/input-error';
 import { AWS_DATA_LOSS_RULES, AWS_PLAINTEXT_RULES, TERRAFORM_DATA_LOSS_RULES, TERRAFORM_PLAINTEXT_RULES } from './packs';
-import { checkTerraform } from './terraform-check';
+import type * as TerraformCheck from './terraform-check';
 import { Finding } from '../finding';
+
+// Each target's checks load its peer (aws-cdk-lib, cdktf): load them only for an output of that target, so the CLI
+// runs where only one target is installed.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const awsCheck = (): typeof AwsCheck => require('./aws-check');
+const terraformCheck = (): typeof TerraformCheck => require('./terraform-check');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What `keyward scan` read and found. */
 export interface ScanResult {
@@ -60,11 +67,11 @@ export function scanOutput(source: string): ScanResult {
       throw new KeywardInputError(`${file} is not a CloudFormation template (no Resources)`);
     }
     const stackName = path.basename(file).replace(/\.template\.json$/, '').replace(/\.json$/, '');
-    findings.push(...checkTemplate(doc, [...AWS_PLAINTEXT_RULES, ...AWS_DATA_LOSS_RULES], undefined, stackName).findings);
+    findings.push(...awsCheck().checkTemplate(doc, [...AWS_PLAINTEXT_RULES, ...AWS_DATA_LOSS_RULES], undefined, stackName).findings);
   }
   for (const file of tf) {
     const stackName = path.basename(path.dirname(file));
-    findings.push(...checkTerraform(readJson(file), [...TERRAFORM_PLAINTEXT_RULES, ...TERRAFORM_DATA_LOSS_RULES], undefined, stackName).findings);
+    findings.push(...terraformCheck().checkTerraform(readJson(file), [...TERRAFORM_PLAINTEXT_RULES, ...TERRAFORM_DATA_LOSS_RULES], undefined, stackName).findings);
   }
   if (isDir) {
     findings.push(...checkOutputFiles(source, undefined).findings);
