@@ -138,7 +138,10 @@ export class SopsSecretWriter extends Construct {
       reservedConcurrentExecutions: 5,
       description: 'Keyward: decrypts SOPS files with their KMS key and writes the values with PutSecretValue (never logs them)',
     });
-    this.provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function });
+    // The framework function logs to a log group of its own, created before it (not one named /aws/lambda/<name>
+    // after it, which an invocation can create first: CloudFormation then fails on "log group already exists").
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
+    this.provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function, logGroup: providerLogs });
     // The Provider framework's own function holds one variable, the writer function's ARN: nothing to encrypt.
     for (const fn of this.provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)) {
       fn.addMetadata('checkov', { skip: [{ id: 'CKV_AWS_173', comment: 'Keyward: aws-cdk-lib\'s custom-resource Provider framework function; its environment holds only the ARN of the function it invokes, no secret.' }] });
