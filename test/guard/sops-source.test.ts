@@ -49,4 +49,13 @@ describe('keyward:plaintext-sops-source', () => {
     expect(error?.message).toMatch(/keyward:plaintext-sops-source/);
     expect(error?.message).not.toContain('pk_live_decrypted');
   });
+
+  test('an output scanned away from the app (its source file is not there) is not reported as plaintext', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-sops-moved-'));
+    const file = path.join(dir, 'api.enc.env');
+    fs.copyFileSync(FIXTURE, file);
+    const { error, findings } = guardedSynth(file, () => fs.rmSync(file));
+    expect(findings.filter(f => f.ruleId === 'keyward:plaintext-sops-source')).toEqual([]);
+    expect(error?.message ?? '').not.toMatch(/plaintext-sops-source/);
+  });
 });
