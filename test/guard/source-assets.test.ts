@@ -4,15 +4,28 @@ import * as path from 'path';
 import { checkOutputFiles } from '../../lib/guard/private/file-check';
 
 /**
- * The file rule over staged code assets: a copy of the Python example's services (test/fixtures/guard/source/) passes,
- * and the same files with a real value put in at each place that used to be a false positive are caught.
+ * The file rule over staged code assets: the Python example's services (examples/python/services), staged as an
+ * asset directory the way the CDK stages a code asset, pass; the same files with a real value put in at each place
+ * that used to be a false positive are caught.
  */
-const SOURCE = path.join(__dirname, '..', 'fixtures', 'guard', 'source');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const SERVICES = path.join(__dirname, '..', '..', 'examples', 'python', 'services');
 const ASSET = 'asset.python-services';
 
-function withEdit(file: string, from: string, to: string): string {
+/** A cloud-assembly-like folder holding the services as a staged asset (no Python caches). */
+function staged(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-source-'));
-  fs.cpSync(SOURCE, dir, { recursive: true });
+  dirs.push(dir);
+  fs.cpSync(SERVICES, path.join(dir, ASSET), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  return dir;
+}
+
+const SOURCE = staged();
+
+function withEdit(file: string, from: string, to: string): string {
+  const dir = staged();
   const target = path.join(dir, ASSET, file);
   const text = fs.readFileSync(target, 'utf-8');
   expect(text).toContain(from);
@@ -20,8 +33,6 @@ function withEdit(file: string, from: string, to: string): string {
   return dir;
 }
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 test('the Python example services, staged as an asset, hold no secret', () => {
   const { findings } = checkOutputFiles(SOURCE, undefined);
