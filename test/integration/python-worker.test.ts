@@ -61,15 +61,7 @@ beforeAll(async () => {
 
   tf = new TerraformDir(eng, {}, 'python-worker');
   tf.useConfig(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'));
-  const jwtBackends = Object.keys(tf.config().resource.vault_jwt_auth_backend ?? {});
-  expect(jwtBackends).toHaveLength(1);
-  tf.writeOverride({
-    resource: {
-      vault_jwt_auth_backend: {
-        [jwtBackends[0]]: { oidc_discovery_url: null, jwt_validation_pubkeys: [issuer.publicKeyPem.trimEnd()] },
-      },
-    },
-  });
+  tf.writeOverrideTrustingKey(issuer.publicKeyPem);
   tf.init();
   tf.apply({ VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken });
 

@@ -53,16 +53,7 @@ beforeAll(async () => {
 
   tf = new TerraformDir(eng, {}, 'vault-example');
   tf.useConfig(stacks[STACK]);
-  const jwtBackends = Object.keys(tf.config().resource.vault_jwt_auth_backend ?? {});
-  expect(jwtBackends).toHaveLength(1);
-  tf.writeOverride({
-    resource: {
-      vault_jwt_auth_backend: {
-        // Vault stores the PEM without its trailing newline; trimming avoids a perpetual diff.
-        [jwtBackends[0]]: { oidc_discovery_url: null, jwt_validation_pubkeys: [issuer.publicKeyPem.trimEnd()] },
-      },
-    },
-  });
+  tf.writeOverrideTrustingKey(issuer.publicKeyPem);
   tf.init();
   applyOutput = tf.apply(tfEnv()).stdout;
 

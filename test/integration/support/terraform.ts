@@ -44,6 +44,23 @@ export class TerraformDir {
     fs.writeFileSync(path.join(this.dir, 'override.tf.json'), JSON.stringify(override, null, 2));
   }
 
+  /**
+   * writeOverride for a configuration with exactly one JWT auth backend: it validates tokens with `publicKeyPem` (a
+   * test issuer's key) instead of the discovery URL, which the loopback-only machine cannot reach. Vault stores the
+   * PEM without its trailing newline; trimming avoids a perpetual diff.
+   */
+  public writeOverrideTrustingKey(publicKeyPem: string): void {
+    const backends = Object.keys(this.config().resource.vault_jwt_auth_backend ?? {});
+    if (backends.length !== 1) {
+      throw new Error(`expected one vault_jwt_auth_backend in ${this.dir}, found ${backends.length}`);
+    }
+    this.writeOverride({
+      resource: {
+        vault_jwt_auth_backend: { [backends[0]]: { oidc_discovery_url: null, jwt_validation_pubkeys: [publicKeyPem.trimEnd()] } },
+      },
+    });
+  }
+
   public tf(args: string[], extraEnv: NodeJS.ProcessEnv = {}): RunResult {
     return run(this.eng.terraform, args, { cwd: this.dir, env: { ...this.env, TF_IN_AUTOMATION: '1', ...extraEnv } });
   }
