@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { fail, formatViolation } from '../core/errors';
-import { KeywardGrant } from './grant';
 import { Secret, SecretProps } from './secret';
 import { SecretGroup } from './secret-group';
 import { SecretRotationKind } from './secret-rotation';
@@ -162,7 +161,7 @@ export class SecretCatalog extends Construct {
    * Allow `grantee` to read every secret of the catalog, present and future, through the catalog's own
    * {@link SecretGroup}: with tag-matched grants one constant statement, whatever the number of secrets.
    */
-  public grantReadAll(grantee: iam.IGrantable): KeywardGrant {
+  public grantReadAll(grantee: iam.IGrantable): iam.Grant {
     if (!this.readAll) {
       this.readAll = new SecretGroup(this, 'ReadAll', { secrets: this.all });
     }
@@ -205,7 +204,7 @@ function countResources(scope: IConstruct): number {
 
 /** Hosted rotations under `scope`: each becomes one more resource (a nested stack) when CloudFormation runs the transform. */
 function hostedRotations(scope: IConstruct): number {
-  return scope.node.findAll().filter(c => c instanceof secretsmanager.CfnRotationSchedule && c.hostedRotationLambda !== undefined).length;
+  return scope.node.findAll().filter(c => secretsmanager.CfnRotationSchedule.isCfnRotationSchedule(c) && c.hostedRotationLambda !== undefined).length;
 }
 
 /**

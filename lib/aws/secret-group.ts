@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
-import { GrantMode, KeywardGrant } from './grant';
+import { GrantMode } from './grant';
+import { policyGrant, secretGrantStatements } from './private/grants';
 import { crossAccountPrincipal } from './private/principals';
 import { ISecret, Secret } from './secret';
 import { accountsDiffer, ACCESS_TAG_PREFIX, defaultAccessId, GRANT_MODE_CONTEXT, grantModeOf, LazyScopeSource, LazyTargets, registerAccessId, SECRET_READ_ACTIONS, SecretScope } from './private/access';
@@ -80,9 +81,14 @@ export class SecretGroup extends Construct {
    * account, so a member in another (concrete) account is an error.
    */
   public addSecret(secret: ISecret): void {
-    if (!(secret instanceof Secret)) {
+    // A secret created by this package (or a second copy of it): not an import or an attachment view of one.
+    if (!secret.keywardOwned || typeof (secret as Partial<Secret>)._addGroupTag !== 'function') {
       fail(this, 'group-member', `${secret.node.path} is not a Keyward-created secret; Keyward cannot tag it, so grant it to workloads directly`);
     }
+    this.addMember(secret as Secret);
+  }
+
+  private addMember(secret: Secret): void {
     const memberAccount = Stack.of(secret).account;
     const groupAccount = Stack.of(this).account;
     if (accountsDiffer(memberAccount, groupAccount)) {
@@ -101,35 +107,31 @@ export class SecretGroup extends Construct {
    * Allow `grantee` to read every member, present and future: the members listed in its workload policy (exact mode),
    * or one statement matching the group tag (tag mode).
    */
-  public grantRead(grantee: iam.IGrantable): KeywardGrant {
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
     if (crossAccountPrincipal(grantee, Stack.of(this).account, this)) {
       fail(this, 'group-cross-account', 'a group cannot be granted to a principal in another account; grant each secret (it adds resource-policy statements)');
     }
     const policy = WorkloadPolicy.of(grantee);
     if ((this.grantMode ?? policy.grantMode) === GrantMode.EXACT) {
-      return new KeywardGrant({
-        principal: grantee.grantPrincipal,
-        actions: SECRET_READ_ACTIONS,
-        resourceArns: this.members.map(m => m.secretArn),
-        policy,
-        statementIds: policy._allowSecrets('read', this.targets),
-      });
+      policy._allowSecrets('read', this.targets);
+      return this.describe(policy);
     }
     if (!this.tagged) {
       this.tagged = true;
       this.members.forEach(m => m._addGroupTag(this.groupId));
     }
-    const statementIds = [
-      ...policy._allowTagged(this.groupId, 'read', [], this.source),
-      ...policy._allowKeysViaSecretsManager([], [], false, this.source),
-    ];
-    return new KeywardGrant({
-      principal: grantee.grantPrincipal,
-      actions: SECRET_READ_ACTIONS,
-      resourceArns: this.members.map(m => m.secretArn),
-      policy,
-      statementIds,
-      resourceTag: { key: this.accessTagKey, value: 'member' },
-    });
+    policy._allowTagged(this.groupId, 'read', [], this.source);
+    policy._allowKeysViaSecretsManager([], [], false, this.source);
+    return this.describe(policy, { key: this.accessTagKey, values: ['member'], resources: policy._tagResources(this.source.scopes()) });
+  }
+
+  /**
+   * The grant as it stands when made (the policy itself lists members added later too): the members, or the tag
+   * statement; for a group without members yet, a statement without resources.
+   */
+  private describe(policy: WorkloadPolicy, tag?: { key: string; values: string[]; resources: string[] }): iam.Grant {
+    const targets = this.targets.targets();
+    const target = { arns: targets.flatMap(t => t.arns), keyArns: targets.flatMap(t => t.keyArns), regions: targets.flatMap(t => t.regions) };
+    return policyGrant(policy, secretGrantStatements('read', SECRET_READ_ACTIONS, target, tag));
   }
 }

@@ -1,11 +1,14 @@
-import { DefaultStackSynthesizer, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Lazy, Names, RemovalPolicy, Resource, SecretsManagerSecretOptions, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { accountProblems, parseSecretArn, regionProblems, secretNameProblems, secretRotationPeriodProblems, tagProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { MIN_REASON, visibleLength } from '../core/reason';
-import { GrantMode, KeywardGrant } from './grant';
+import { GrantMode } from './grant';
+import { combine, policyGrant, resourcePolicyGrant, secretGrantStatements } from './private/grants';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
 import { assertWorkloadPrincipal, crossAccountPrincipal } from './private/principals';
@@ -13,7 +16,7 @@ import { claimUniqueName } from './private/unique-names';
 import { SecretContent } from './secret-content';
 import { assertNoSecretText } from './private/secret-text';
 import { SecretRotation, SecretRotationKind } from './secret-rotation';
-import { ISecretsKey, SecretsKey, SecretsKeyBase } from './secrets-key';
+import { ISecretsKey, SecretsKey, type SecretsKeyBase } from './secrets-key';
 import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, isReservedTagKey, secretActions, SecretScope, SecretTarget } from './private/access';
 import { fmt, resolvedPolicySize, SECRET_POLICY_MAX_CHARS } from './private/policy-size';
 import { WorkloadPolicy } from './workload-policy';
@@ -23,28 +26,24 @@ const MAX_SECRET_TAGS = 50;
 /** Tags Keyward sets on every secret: `keyward:value-source` and `keyward:rotation`. */
 const KEYWARD_FIXED_TAGS = 2;
 
-/** A Secrets Manager secret that Keyward can grant. */
-export interface ISecret extends IConstruct {
-  /**
-   * The ARN to reference the secret by (complete for Keyward secrets and complete-ARN imports; partial for
-   * partial-ARN and name imports).
-   */
-  readonly secretArn: string;
+/**
+ * A Secrets Manager secret that Keyward can grant: an aws-cdk-lib `secretsmanager.ISecret`, so it can be passed to
+ * any aws-cdk-lib API that takes one (RDS credentials and proxies, `ecs.Secret.fromSecretsManager`, CodeBuild, hosted
+ * rotation). Every grant made through it — by the app or by aws-cdk-lib code — lands in the grantee's Keyward
+ * workload policy (or, for a principal of another account, the secret's and key's resource policies).
+ */
+export interface ISecret extends secretsmanager.ISecret {
   /**
    * The ARN as IAM must match it: the complete ARN, or the partial ARN followed by `-??????`.
    */
   readonly secretArnForPolicies: string;
   /**
-   * The key that encrypts the secret.
+   * The Keyward key that encrypts the secret (the same key as `encryptionKey`).
    * @default - AWS-managed `aws/secretsmanager` key (imports that say so)
    */
-  readonly encryptionKey?: ISecretsKey;
+  readonly secretsKey?: ISecretsKey;
   /** Whether Keyward created (and can tag) the secret. */
   readonly keywardOwned: boolean;
-  /** Allow `grantee` to read the secret value (GetSecretValue, DescribeSecret), and decrypt it through Secrets Manager. */
-  grantRead(grantee: iam.IGrantable): KeywardGrant;
-  /** Allow `grantee` to write new values (PutSecretValue, UpdateSecretVersionStage), and encrypt them through Secrets Manager. */
-  grantWrite(grantee: iam.IGrantable): KeywardGrant;
 }
 
 /** A replica of a secret in another region. */
@@ -127,25 +126,181 @@ export interface ImportedSecretOptions {
   readonly awsManagedKey?: boolean;
 }
 
-/** Shared grant logic. */
-export abstract class SecretBase extends Construct implements ISecret {
+/** Shared logic of created, imported and attached Keyward secrets: the aws-cdk-lib `ISecret` surface and the grants. */
+export abstract class SecretBase extends Resource implements ISecret {
   public abstract readonly secretArn: string;
   public abstract readonly secretArnForPolicies: string;
-  public abstract readonly encryptionKey?: ISecretsKey;
+  public abstract readonly secretName: string;
+  public abstract readonly secretsKey?: ISecretsKey;
   public abstract readonly keywardOwned: boolean;
 
-  public grantRead(grantee: iam.IGrantable): KeywardGrant {
+  /** The key that encrypts the secret, as aws-cdk-lib sees it (a Keyward key is a `kms.IKey`). */
+  public get encryptionKey(): kms.IKey | undefined {
+    return this.secretsKey;
+  }
+
+  /** The complete ARN, when known (Keyward secrets and complete-ARN imports). */
+  public get secretFullArn(): string | undefined {
+    return undefined;
+  }
+
+  public get secretRef(): secretsmanager.SecretReference {
+    return { secretId: this.secretArn };
+  }
+
+  /** A dynamic reference to the whole value: resolved by CloudFormation at deploy, never written to the template. */
+  public get secretValue(): SecretValue {
+    return this.secretValueFromJson('');
+  }
+
+  /** A dynamic reference to one JSON field of the value (CloudFormation resolves it at deploy). */
+  public secretValueFromJson(jsonField: string): SecretValue {
+    return SecretValue.secretsManager(this.secretArn, { jsonField });
+  }
+
+  public cfnDynamicReferenceKey(options: SecretsManagerSecretOptions = {}): string {
+    return SecretValue.cfnDynamicReferenceKey(this.secretArn, options);
+  }
+
+  /**
+   * Allow `grantee` to read the secret value (GetSecretValue, DescribeSecret), and decrypt it through Secrets
+   * Manager: a statement in the grantee's Keyward workload policy (or resource-policy statements for a principal of
+   * another account). Version stages are not supported (Keyward grants every stage); giving them throws.
+   */
+  public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
+    if (versionStages !== undefined) {
+      fail(this, 'version-stages', `cannot limit a grant to version stages ${JSON.stringify(versionStages)}: Keyward grants read of the `
+        + 'secret, every stage; a policy that silently granted more than asked would widen access, so this throws');
+    }
     assertWorkloadPrincipal(this, grantee, 'read');
     return this._grantAccess(grantee, 'read');
   }
 
-  public grantWrite(grantee: iam.IGrantable): KeywardGrant {
+  /** Allow `grantee` to write new values (PutSecretValue, UpdateSecretVersionStage), and encrypt them through Secrets Manager. */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
     assertWorkloadPrincipal(this, grantee, 'write');
     return this._grantAccess(grantee, 'write');
   }
 
+  /**
+   * Add a rotation schedule the aws-cdk-lib way (`RotationSchedule`). Hosted rotation and functions created elsewhere
+   * (e.g. a Serverless Application Repository rotation function) are passed on as they are; a function of this app is
+   * granted read, write and `GetRandomPassword` through its Keyward workload policy, never its default policy.
+   */
+  public addRotationSchedule(id: string, options: secretsmanager.RotationScheduleOptions): secretsmanager.RotationSchedule {
+    const fn = options.rotationLambda;
+    if (fn !== undefined && fn.permissionsNode.defaultChild !== undefined) {
+      // A function of this app: Keyward's grants, then aws-cdk-lib's schedule with a view of the function that carries
+      // no role, so aws-cdk-lib adds nothing to its default policy.
+      fn.addPermission(`KeywardRotation${Names.uniqueId(this).slice(-8)}`, {
+        principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+        sourceAccount: Stack.of(this).account,
+      });
+      this.grantRead(fn);
+      this.grantWrite(fn);
+      WorkloadPolicy.of(fn)._allowRandomPassword();
+      const view = lambda.Function.fromFunctionAttributes(this, `${id}Function`, { functionArn: fn.functionArn, sameEnvironment: true });
+      const schedule = new secretsmanager.RotationSchedule(this, id, { ...options, secret: this, rotationLambda: view });
+      schedule.node.addDependency(WorkloadPolicy.of(fn));
+      this._rotationScheduled(schedule, SecretRotationKind.LAMBDA);
+      return schedule;
+    }
+    const schedule = new secretsmanager.RotationSchedule(this, id, { ...options, secret: this });
+    this._rotationScheduled(schedule, options.hostedRotation !== undefined ? SecretRotationKind.HOSTED : SecretRotationKind.LAMBDA);
+    return schedule;
+  }
+
+  /** @internal A rotation schedule was added with addRotationSchedule (a Keyward secret records it as its rotation decision). */
+  public _rotationScheduled(schedule: secretsmanager.RotationSchedule, kind: SecretRotationKind): void {
+    void schedule;
+    void kind;
+  }
+
+  /**
+   * Add a statement to the secret's resource policy, as asked. Keyward's own deny statements (principals outside the
+   * owning and shared accounts, `keyward:*` tag changes) stay and win. Imported secrets: not added.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    void statement;
+    return { statementAdded: false };
+  }
+
+  /** Deny `secretsmanager:DeleteSecret` to the account root in the resource policy (Keyward secrets only). */
+  public denyAccountRootDelete(): void {
+    this.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:DeleteSecret'],
+      effect: iam.Effect.DENY,
+      resources: ['*'],
+      principals: [new iam.AccountRootPrincipal()],
+    }));
+  }
+
+  /**
+   * Attach the secret to a database (RDS instance or cluster, proxy, ...): a `SecretTargetAttachment`. The result is a
+   * Keyward secret too: its grants go where this secret's go.
+   */
+  public attach(target: secretsmanager.ISecretAttachmentTarget): secretsmanager.ISecret {
+    if (this.node.tryFindChild('Attachment')) {
+      fail(this, 'secret-attachment', 'the secret is already attached to a target');
+    }
+    const config = target.asSecretAttachmentTarget();
+    const attachment = new secretsmanager.CfnSecretTargetAttachment(this, 'Attachment', {
+      secretId: this.secretArn,
+      targetId: config.targetId,
+      targetType: config.targetType,
+    });
+    return new AttachedSecret(this, 'AttachedSecret', this, attachment.ref);
+  }
+
   /** @internal */
-  protected abstract _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant;
+  public abstract _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): iam.Grant;
+}
+
+/**
+ * A secret after `attach`: the same secret, referenced through its attachment (so a database reads the secret once
+ * the attachment exists). Grants are the attached secret's.
+ */
+class AttachedSecret extends SecretBase {
+  public readonly secretArn: string;
+  public readonly secretName: string;
+  public readonly keywardOwned: boolean;
+
+  constructor(scope: Construct, id: string, private readonly attached: SecretBase, attachmentArn: string) {
+    super(scope, id);
+    this.secretArn = attachmentArn;
+    this.secretName = attached.secretName;
+    this.keywardOwned = attached.keywardOwned;
+  }
+
+  public get secretArnForPolicies(): string {
+    return this.attached.secretArnForPolicies;
+  }
+
+  public get secretsKey(): ISecretsKey | undefined {
+    return this.attached.secretsKey;
+  }
+
+  public get secretFullArn(): string | undefined {
+    return this.attached.secretFullArn === undefined ? undefined : this.secretArn;
+  }
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return this.attached.addToResourcePolicy(statement);
+  }
+
+  public attach(_target: secretsmanager.ISecretAttachmentTarget): secretsmanager.ISecret {
+    return fail(this, 'secret-attachment', 'the secret is already attached to a target');
+  }
+
+  /** @internal */
+  public _rotationScheduled(schedule: secretsmanager.RotationSchedule, kind: SecretRotationKind): void {
+    this.attached._rotationScheduled(schedule, kind);
+  }
+
+  /** @internal */
+  public _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): iam.Grant {
+    return this.attached._grantAccess(grantee, action);
+  }
 }
 
 /**
@@ -176,10 +331,10 @@ export class Secret extends SecretBase {
   public readonly secretArn: string;
   public readonly secretArnForPolicies: string;
   /** The key that encrypts the secret (always set: the given key or the stack's Keyward default key). */
-  public readonly encryptionKey?: ISecretsKey;
+  public readonly secretsKey?: ISecretsKey;
   public readonly keywardOwned = true;
-  /** The secret name, if given. */
-  public readonly secretName?: string;
+  /** The secret name: the one given, or the one CloudFormation generates (read from the ARN). */
+  public readonly secretName: string;
   /** The CloudFormation secret. */
   public readonly resource: secretsmanager.CfnSecret;
   /** The resource policy. */
@@ -188,7 +343,7 @@ export class Secret extends SecretBase {
   public readonly replicas: SecretReplica[];
   /** `encryptionKey`, typed as set (jsii keeps an overridden property optional). */
   private readonly key: ISecretsKey;
-  private rotation?: SecretRotation;
+  private rotation?: SecretRotationKind;
   private readonly accessTags = new Map<string, { read: boolean; write: boolean }>();
   private readonly groupTags = new Set<string>();
   private readonly fixedTagCount: number;
@@ -197,8 +352,11 @@ export class Secret extends SecretBase {
   /** Cross-account principals by action: one resource-policy statement per action lists them all. */
   private readonly crossAccount = { read: [] as string[], write: [] as string[] };
   private readonly tagAdministrators: string[];
-  private shim?: secretsmanager.ISecret;
   private readonly content: SecretContent;
+  /** The name given, if any. */
+  private readonly givenName?: string;
+  /** Statements added with addToResourcePolicy (and denyAccountRootDelete). */
+  private readonly addedStatements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecretProps = {}) {
     super(scope, id);
@@ -233,7 +391,7 @@ export class Secret extends SecretBase {
     }
 
     this.key = props.encryptionKey ?? SecretsKey._defaultFor(this);
-    this.encryptionKey = this.key;
+    this.secretsKey = this.key;
     const content = props.content ?? SecretContent.generated();
     this.content = content;
     const bound = content._bind(this);
@@ -259,7 +417,8 @@ export class Secret extends SecretBase {
     this.fixedTagCount = Object.keys(props.tags ?? {}).length + KEYWARD_FIXED_TAGS;
     this.secretArn = this.resource.ref;
     this.secretArnForPolicies = this.resource.ref;
-    this.secretName = props.secretName;
+    this.givenName = props.secretName;
+    this.secretName = props.secretName ?? generatedSecretName(this.resource.ref);
 
     this.allowedAccounts = [stack.account, ...(props.sharedWithAccounts ?? [])];
     for (const arn of props.tagAdministrators ?? []) {
@@ -336,7 +495,7 @@ export class Secret extends SecretBase {
         break;
       }
       case SecretRotationKind.HOSTED: {
-        const bound = rotation.hostedRotation!.bind(this.asSecretsManagerSecret(), this);
+        const bound = rotation.hostedRotation!.bind(this, this);
         new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
           secretId: this.resource.ref,
           hostedRotationLambda: bound,
@@ -362,22 +521,31 @@ export class Secret extends SecretBase {
         break;
       }
     }
-    this.rotation = rotation;
+    this.rotation = rotation.kind;
     this.setKeywardTag('keyward:rotation', rotation.kind);
   }
 
+  /** The complete ARN. */
+  public get secretFullArn(): string | undefined {
+    return this.secretArn;
+  }
+
   /**
-   * This secret as an aws-cdk-lib `ISecret`, for constructs that need one (e.g. the master secret of a multi-user
-   * hosted rotation). Grants made through it bypass Keyward's workload policies; use Keyward's grants instead.
+   * Add a statement to the secret's resource policy, as asked. Keyward's deny statements (principals outside the
+   * owning and shared accounts, `keyward:*` tag changes outside the deployment path) stay and win over it.
    */
-  public asSecretsManagerSecret(): secretsmanager.ISecret {
-    if (!this.shim) {
-      this.shim = secretsmanager.Secret.fromSecretAttributes(this, 'AsSecretsManagerSecret', {
-        secretCompleteArn: this.resource.ref,
-        encryptionKey: this.key.key,
-      });
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    this.addedStatements.push(statement);
+    return { statementAdded: true, policyDependable: this.resourcePolicy };
+  }
+
+  /** @internal A rotation schedule was added with addRotationSchedule: that is the rotation decision. */
+  public _rotationScheduled(schedule: secretsmanager.RotationSchedule, kind: SecretRotationKind): void {
+    if (this.rotation) {
+      fail(schedule, 'rotation-decision', 'the rotation decision is already set');
     }
-    return this.shim;
+    this.rotation = kind;
+    this.setKeywardTag('keyward:rotation', kind);
   }
 
   /** @internal The JSON fields of the value when known at synth (see SecretContent). */
@@ -400,9 +568,9 @@ export class Secret extends SecretBase {
     const stack = Stack.of(this);
     const regions = [stack.region, ...this.replicas.map(r => r.region)];
     const prefix = (region: string) => `arn:${stack.partition}:secretsmanager:${region}:${stack.account}:secret:`;
-    const named = this.secretName !== undefined && !Token.isUnresolved(this.secretName);
+    const named = this.givenName !== undefined && !Token.isUnresolved(this.givenName);
     const arns = named
-      ? regions.map(r => `${prefix(r)}${this.secretName}-??????`)
+      ? regions.map(r => `${prefix(r)}${this.givenName}-??????`)
       : [this.resource.ref, ...this.replicas.map(r => `${prefix(r.region)}${Fn.select(6, Fn.split(':', this.resource.ref))}`)];
     return { id: this.node.path, arns, keyArns: this._keyArns(), regions };
   }
@@ -422,7 +590,7 @@ export class Secret extends SecretBase {
   }
 
   /** @internal */
-  protected _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
+  public _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): iam.Grant {
     const actions = secretActions(action);
     const stack = Stack.of(this);
     const foreign = crossAccountPrincipal(grantee, stack.account, this);
@@ -430,14 +598,10 @@ export class Secret extends SecretBase {
       return this.grantCrossAccount(grantee, foreign.arn, foreign.account, action);
     }
     const policy = WorkloadPolicy.of(grantee);
+    const target = this._target();
     if (policy.grantMode === GrantMode.EXACT) {
-      return new KeywardGrant({
-        principal: grantee.grantPrincipal,
-        actions,
-        resourceArns: this._target().arns,
-        policy,
-        statementIds: policy._allowSecrets(action, [this._target()]),
-      });
+      policy._allowSecrets(action, [target]);
+      return policyGrant(policy, secretGrantStatements(action, actions, target));
     }
     const current = this.accessTags.get(policy.workloadId);
     if (!current) {
@@ -448,33 +612,28 @@ export class Secret extends SecretBase {
     this.accessTags.set(policy.workloadId, access);
     const value = access.read && access.write ? 'read-write' : access.read ? 'read' : 'write';
     this.setKeywardTag(policy.accessTagKey, value);
-    const statementIds = [
-      ...policy._allowTagged(policy.workloadId, action, this._scopes()),
-      ...policy._allowKeysViaSecretsManager(this._keyArns(), this._scopes(), action === 'write'),
-    ];
-    return new KeywardGrant({
-      principal: grantee.grantPrincipal,
-      actions,
-      resourceArns: [this.secretArn],
-      policy,
-      statementIds,
-      resourceTag: { key: policy.accessTagKey, value },
-    });
+    policy._allowTagged(policy.workloadId, action, this._scopes());
+    policy._allowKeysViaSecretsManager(this._keyArns(), this._scopes(), action === 'write');
+    return policyGrant(policy, secretGrantStatements(action, actions, target, {
+      key: policy.accessTagKey, values: [action, 'read-write'], resources: policy._tagResources(this._scopes()),
+    }));
   }
 
-  private grantCrossAccount(grantee: iam.IGrantable, arn: string, account: string, action: 'read' | 'write'): KeywardGrant {
+  private grantCrossAccount(grantee: iam.IGrantable, arn: string, account: string, action: 'read' | 'write'): iam.Grant {
     const actions = secretActions(action);
-    if (!(this.key instanceof SecretsKeyBase)) {
+    // A key of this package (or of a second copy of it) can extend its key policy; any other ISecretsKey cannot.
+    const keyPolicy = this.key as Partial<Pick<SecretsKeyBase, '_allowCrossAccountSecret'>>;
+    if (typeof keyPolicy._allowCrossAccountSecret !== 'function') {
       fail(this, 'imported-key', `cannot grant ${arn} ${action}: the secret's key is not a Keyward key, so its key policy cannot be extended`);
     }
-    if (this.secretName === undefined || Token.isUnresolved(this.secretName)) {
+    if (this.givenName === undefined || Token.isUnresolved(this.givenName)) {
       fail(this, 'cross-account-name', `cannot grant ${arn} ${action}: the key policy must name this secret exactly, and without a concrete `
         + 'secretName it could only do so by the secret\'s ARN, which depends on the key (a circular dependency); give the secret a secretName');
     }
     // The key first: it throws for an imported key, and then the resource policy must not have changed either.
     // The primary only: a replica's key is another (imported) key, which Keyward cannot extend.
     const primary = this._target();
-    const keyStatement = this.key._allowCrossAccountSecret(arn, action, { ...primary, arns: [primary.arns[0]], regions: [primary.regions[0]] },
+    const keyStatement = keyPolicy._allowCrossAccountSecret(arn, action, { ...primary, arns: [primary.arns[0]], regions: [primary.regions[0]] },
       `grant ${arn} ${action} on this secret`);
     if (!this.crossAccount[action].includes(arn)) {
       this.crossAccount[action].push(arn);
@@ -488,12 +647,10 @@ export class Secret extends SecretBase {
       actions,
       resources: ['*'],
     });
-    return new KeywardGrant({
-      principal: grantee.grantPrincipal,
-      actions,
-      resourceArns: [this.secretArn],
-      resourceStatements: [secretStatement, keyStatement],
-    });
+    return combine([
+      resourcePolicyGrant(grantee, this, this.resourcePolicy, secretStatement, [this.secretArn]),
+      resourcePolicyGrant(grantee, this.key, this.key, keyStatement, [this.key.keyArn]),
+    ]);
   }
 
   /** Set a tag in Keyward's namespace, and remember it: any other `keyward:*` tag found at synth is an error. */
@@ -563,8 +720,10 @@ export class Secret extends SecretBase {
     const stack = Stack.of(this);
     const synthesizer = stack.synthesizer;
     // The synthesizer leaves `${AWS::Partition}` etc. for Fn::Sub, which a resource policy document does not get.
-    const execution = synthesizer instanceof DefaultStackSynthesizer
-      ? [synthesizer.cloudFormationExecutionRoleArn.split('${AWS::Partition}').join(stack.partition)
+    // DefaultStackSynthesizer's public property (read by name: a second copy of aws-cdk-lib has another class).
+    const roleArn = (synthesizer as Partial<Pick<DefaultStackSynthesizer, 'cloudFormationExecutionRoleArn'>>).cloudFormationExecutionRoleArn;
+    const execution = typeof roleArn === 'string'
+      ? [roleArn.split('${AWS::Partition}').join(stack.partition)
         .split('${AWS::AccountId}').join(stack.account).split('${AWS::Region}').join(stack.region)]
       : [];
     return [...execution, ...this.tagAdministrators];
@@ -604,6 +763,7 @@ export class Secret extends SecretBase {
         statements.push({ Sid: crossAccountSid(action), Effect: 'Allow', Principal: { AWS: single(principals) }, Action: secretActions(action), Resource: '*' });
       }
     }
+    statements.push(...this.addedStatements.map(st => st.toStatementJson()));
     return { Version: '2012-10-17', Statement: statements };
   }
 }
@@ -625,16 +785,19 @@ interface ImportSpec {
 class ImportedSecret extends SecretBase {
   public readonly secretArn: string;
   public readonly secretArnForPolicies: string;
-  public readonly encryptionKey?: ISecretsKey;
+  public readonly secretName: string;
+  public readonly secretsKey?: ISecretsKey;
   public readonly keywardOwned = false;
+  private readonly complete: boolean;
   private readonly awsManagedKey: boolean;
   private readonly scope: SecretScope;
 
   constructor(scope: Construct, id: string, spec: ImportSpec, options: ImportedSecretOptions) {
     super(scope, id);
-    this.encryptionKey = options.encryptionKey;
+    this.secretsKey = options.encryptionKey;
     this.awsManagedKey = options.awsManagedKey ?? false;
-    if (this.encryptionKey && this.awsManagedKey) {
+    this.complete = spec.complete === true;
+    if (this.secretsKey && this.awsManagedKey) {
       fail(this, 'imported-secret-key', 'give either encryptionKey or awsManagedKey: true, not both');
     }
     const stack = Stack.of(this);
@@ -651,6 +814,7 @@ class ImportedSecret extends SecretBase {
         : problems);
       this.secretArn = `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${spec.name}`;
       this.secretArnForPolicies = `${this.secretArn}-??????`;
+      this.secretName = spec.name;
       this.scope = { partition: stack.partition, region: stack.region, account: stack.account };
     } else {
       const arn = spec.arn!;
@@ -661,13 +825,18 @@ class ImportedSecret extends SecretBase {
       failOnProblems(this, 'secret-arn', problems);
       this.secretArn = arn;
       this.secretArnForPolicies = spec.complete ? arn : `${arn}-??????`;
+      this.secretName = info!.secretName;
       this.scope = { partition: info!.partition, region: info!.region, account: info!.account };
     }
   }
 
+  public get secretFullArn(): string | undefined {
+    return this.complete ? this.secretArn : undefined;
+  }
+
   /** @internal */
-  protected _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): KeywardGrant {
-    if (!this.encryptionKey && !this.awsManagedKey) {
+  public _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): iam.Grant {
+    if (!this.secretsKey && !this.awsManagedKey) {
       fail(this, 'imported-secret-key', 'cannot grant an imported secret without knowing its key: pass encryptionKey, '
         + 'or awsManagedKey: true if it uses aws/secretsmanager');
     }
@@ -682,18 +851,23 @@ class ImportedSecret extends SecretBase {
       }
     }
     const policy = WorkloadPolicy.of(grantee);
-    const statementIds = policy._allowSecrets(action, [{
+    const target = {
       id: this.node.path,
       arns: [this.secretArnForPolicies],
-      keyArns: this.encryptionKey ? [this.encryptionKey.keyArn] : [],
+      keyArns: this.secretsKey ? [this.secretsKey.keyArn] : [],
       regions: [this.scope.region],
-    }]);
-    return new KeywardGrant({
-      principal: grantee.grantPrincipal,
-      actions: secretActions(action),
-      resourceArns: [this.secretArnForPolicies],
-      policy,
-      statementIds,
-    });
+    };
+    policy._allowSecrets(action, [target]);
+    return policyGrant(policy, secretGrantStatements(action, secretActions(action), target));
   }
+}
+
+/**
+ * The name of a secret whose name CloudFormation generated (`<logical id prefix>-<random>`), from its ARN: the resource
+ * name without the 7 characters Secrets Manager appends.
+ */
+function generatedSecretName(arn: string): string {
+  const resourceName = Fn.select(6, Fn.split(':', arn));
+  const parts = Fn.split('-', resourceName);
+  return Fn.join('-', [Fn.select(0, parts), Fn.select(1, parts)]);
 }

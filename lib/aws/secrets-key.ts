@@ -1,33 +1,24 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { keyRotationPeriodProblems, kmsAliasProblems, kmsKeyArnProblems, parseArn, pendingWindowProblems } from '../core/aws-names';
 import { fail, failOnProblems, formatViolation } from '../core/errors';
-import { KeywardGrant } from './grant';
 import { hashId, SecretTarget } from './private/access';
+import { policyGrant, resourcePolicyGrant } from './private/grants';
 import { fmt, KEY_POLICY_MAX_BYTES, resolvedPolicySize } from './private/policy-size';
 import { crossAccountPrincipal } from './private/principals';
 import { claimUniqueName } from './private/unique-names';
 import { WorkloadPolicy } from './workload-policy';
 
-/** A KMS key that encrypts Keyward secrets. */
-export interface ISecretsKey extends IConstruct {
-  /** The key ARN. */
-  readonly keyArn: string;
-  /** The key id. */
-  readonly keyId: string;
+/**
+ * A KMS key that encrypts Keyward secrets: an aws-cdk-lib `kms.IKey`, so it can be passed to any aws-cdk-lib API that
+ * takes one. Grants made through it go to the grantee's Keyward workload policy (same account) or to a key-policy
+ * statement (a principal of another account, Keyward keys only).
+ */
+export interface ISecretsKey extends kms.IKey {
   /** The region of the key. */
   readonly keyRegion: string;
-  /** The underlying aws-cdk-lib key, for passing to other constructs. */
-  readonly key: kms.IKey;
-  /**
-   * Allow `grantee` to decrypt with this key directly (not only through Secrets Manager).
-   * Same account: a statement in the workload's Keyward policy. Another account: a key-policy statement.
-   */
-  grantDecrypt(grantee: iam.IGrantable): KeywardGrant;
-  /** Allow `grantee` to encrypt and decrypt with this key directly. Goes where {@link grantDecrypt} goes. */
-  grantEncryptDecrypt(grantee: iam.IGrantable): KeywardGrant;
 }
 
 /** Properties of a {@link SecretsKey}. */
@@ -93,20 +84,100 @@ const KEY_ADMIN_GRANTING_ACTIONS = [
   'kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
 ];
 
-/** Shared grant logic of created and imported keys. */
-export abstract class SecretsKeyBase extends Construct implements ISecretsKey {
+/** What `grantEncrypt` allows (as aws-cdk-lib's keys). */
+const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/** Shared logic of created and imported keys: the aws-cdk-lib `IKey` surface and the grants. */
+export abstract class SecretsKeyBase extends Resource implements ISecretsKey {
   public abstract readonly keyArn: string;
   public abstract readonly keyId: string;
   public abstract readonly keyRegion: string;
-  public abstract readonly key: kms.IKey;
 
-  public grantDecrypt(grantee: iam.IGrantable): KeywardGrant {
-    return this.grantDirect(grantee, false);
+  public get keyRef(): kms.KeyReference {
+    return { keyArn: this.keyArn, keyId: this.keyId };
   }
 
-  public grantEncryptDecrypt(grantee: iam.IGrantable): KeywardGrant {
-    return this.grantDirect(grantee, true);
+  /**
+   * Allow `grantee` to decrypt with this key directly (not only through Secrets Manager).
+   * Same account: a statement in the workload's Keyward policy. Another account: a key-policy statement.
+   */
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantDirect(grantee, ['kms:Decrypt']);
   }
+
+  /** Allow `grantee` to encrypt with this key directly. Goes where {@link grantDecrypt} goes. */
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantDirect(grantee, ENCRYPT_ACTIONS);
+  }
+
+  /** Allow `grantee` to encrypt and decrypt with this key directly. Goes where {@link grantDecrypt} goes. */
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantDirect(grantee, ['kms:Decrypt', ...ENCRYPT_ACTIONS]);
+  }
+
+  /** Allow `grantee` the given KMS actions on this key. Goes where {@link grantDecrypt} goes. */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    for (const a of actions) {
+      if (Token.isUnresolved(a) || !/^kms:[A-Za-z*]+$/.test(a)) {
+        fail(this, 'key-grant-action', `"${a}" is not a KMS action (kms:<Action>)`);
+      }
+    }
+    if (actions.length === 0) {
+      fail(this, 'key-grant-action', 'grant needs at least one action');
+    }
+    return this.grantDirect(grantee, actions);
+  }
+
+  /** Keyward keys are symmetric encryption keys: throws. */
+  public grantSign(_grantee: iam.IGrantable): iam.Grant {
+    return this.notForUse('sign');
+  }
+
+  /** Keyward keys are symmetric encryption keys: throws. */
+  public grantVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.notForUse('verify');
+  }
+
+  /** Keyward keys are symmetric encryption keys: throws. */
+  public grantSignVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.notForUse('sign and verify');
+  }
+
+  /** Keyward keys are symmetric encryption keys: throws. */
+  public grantGenerateMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.notForUse('generate MACs');
+  }
+
+  /** Keyward keys are symmetric encryption keys: throws. */
+  public grantVerifyMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.notForUse('verify MACs');
+  }
+
+  /**
+   * Add an alias (`alias/<name>`, not in `alias/aws/`), unique per account and region across the app.
+   */
+  public addAlias(aliasName: string): kms.Alias {
+    if (!Token.isUnresolved(aliasName)) {
+      failOnProblems(this, 'key-alias', kmsAliasProblems(aliasName));
+      claimUniqueName(this, 'key alias', aliasName, 'duplicate-key-alias');
+    }
+    return this._createAlias(aliasName);
+  }
+
+  /**
+   * Add a statement to the key policy, as asked (Keyward keys). Imported keys: not added — or, with `allowNoOp`
+   * false, throws.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp: boolean = true): iam.AddToResourcePolicyResult {
+    void statement;
+    if (!allowNoOp) {
+      fail(this, 'imported-key', 'the key is imported, so Keyward cannot add a statement to its key policy; add it where the key is defined');
+    }
+    return { statementAdded: false };
+  }
+
+  /** @internal */
+  protected abstract _createAlias(aliasName: string): kms.Alias;
 
   /**
    * @internal Add a key-policy statement for a principal in another account (cross-account secret readers).
@@ -129,22 +200,28 @@ export abstract class SecretsKeyBase extends Construct implements ISecretsKey {
     return fail(this, 'imported-key', `cannot ${why}: the key is imported, so Keyward cannot add the key-policy statement the other account needs; add it to the key policy where the key is defined`);
   }
 
-  private grantDirect(grantee: iam.IGrantable, encrypt: boolean): KeywardGrant {
-    const actions = encrypt ? ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : ['kms:Decrypt'];
+  private notForUse(what: string): never {
+    return fail(this, 'key-usage', `cannot grant the right to ${what} with this key: Keyward keys are symmetric encryption keys (ENCRYPT_DECRYPT)`);
+  }
+
+  private grantDirect(grantee: iam.IGrantable, actions: string[]): iam.Grant {
     const foreign = crossAccountPrincipal(grantee, Stack.of(this).account, this);
     if (foreign) {
+      const kind = actions.length === 1 && actions[0] === 'kms:Decrypt' ? 'Decrypt'
+        : actions.length === 1 + ENCRYPT_ACTIONS.length && actions[0] === 'kms:Decrypt' ? 'EncryptDecrypt'
+          : `Use${hashId(actions.join(',')).slice(0, 8)}`;
       const statement = new iam.PolicyStatement({
-        sid: `KeywardCrossAccount${encrypt ? 'EncryptDecrypt' : 'Decrypt'}${foreign.account}`,
+        sid: `KeywardCrossAccount${kind}${foreign.account}`,
         principals: [new iam.ArnPrincipal(foreign.arn)],
         actions,
         resources: ['*'],
       });
       this._addCrossAccountStatement(statement, `grant key use to ${foreign.arn} in account ${foreign.account}`);
-      return new KeywardGrant({ principal: grantee.grantPrincipal, actions, resourceArns: [this.keyArn], resourceStatements: [statement] });
+      return resourcePolicyGrant(grantee, this, this, statement, [this.keyArn]);
     }
     const policy = WorkloadPolicy.of(grantee);
-    const statementIds = policy._allowKeyDirect(this.keyArn, true, encrypt);
-    return new KeywardGrant({ principal: grantee.grantPrincipal, actions, resourceArns: [this.keyArn], policy, statementIds });
+    policy._allowKeyActions(this.keyArn, actions);
+    return policyGrant(policy, [{ actions, resources: [this.keyArn] }]);
   }
 }
 
@@ -172,7 +249,6 @@ export class SecretsKey extends SecretsKeyBase {
   public readonly keyArn: string;
   public readonly keyId: string;
   public readonly keyRegion: string;
-  public readonly key: kms.IKey;
   /** The alias, if one was given. */
   public readonly alias?: kms.IAlias;
   private readonly inner: kms.Key;
@@ -187,10 +263,6 @@ export class SecretsKey extends SecretsKeyBase {
     }
     if (!pendingWindow.isUnresolved()) {
       failOnProblems(this, 'key-pending-window', pendingWindowProblems(pendingWindow.toDays({ integral: false })));
-    }
-    if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
-      failOnProblems(this, 'key-alias', kmsAliasProblems(props.alias));
-      claimUniqueName(this, 'key alias', props.alias, 'duplicate-key-alias');
     }
     this.inner = new kms.Key(this, 'Resource', {
       description: props.description ?? 'Keyward secrets key',
@@ -218,18 +290,32 @@ export class SecretsKey extends SecretsKeyBase {
           + 'principals, one statement each): let the other accounts\' principals assume one reader role per account instead')];
       },
     });
-    if (props.alias !== undefined) {
-      this.alias = this.inner.addAlias(props.alias);
-    }
-    this.key = this.inner;
     this.keyArn = this.inner.keyArn;
     this.keyId = this.inner.keyId;
     this.keyRegion = Stack.of(this).region;
+    if (props.alias !== undefined) {
+      this.alias = this.addAlias(props.alias);
+    }
+  }
+
+  /** Add a statement to the key policy, as asked. */
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp: boolean = true): iam.AddToResourcePolicyResult {
+    return this.inner.addToResourcePolicy(statement, allowNoOp);
+  }
+
+  /** What happens to the key when it leaves the stack. */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.inner.applyRemovalPolicy(policy);
   }
 
   /** @internal */
   public _addCrossAccountStatement(statement: iam.PolicyStatement, _why: string): void {
     this.inner.addToResourcePolicy(statement);
+  }
+
+  /** @internal */
+  protected _createAlias(aliasName: string): kms.Alias {
+    return this.inner.addAlias(aliasName);
   }
 
   /** @internal */
@@ -263,7 +349,6 @@ class ImportedSecretsKey extends SecretsKeyBase {
   public readonly keyArn: string;
   public readonly keyId: string;
   public readonly keyRegion: string;
-  public readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, keyArn: string) {
     super(scope, id);
@@ -275,6 +360,10 @@ class ImportedSecretsKey extends SecretsKeyBase {
     this.keyArn = keyArn;
     this.keyId = parts.resource.slice('key/'.length);
     this.keyRegion = parts.region;
-    this.key = kms.Key.fromKeyArn(this, 'Resource', keyArn);
+  }
+
+  /** @internal */
+  protected _createAlias(aliasName: string): kms.Alias {
+    return new kms.Alias(this, `Alias${hashId(aliasName).slice(0, 8)}`, { aliasName, targetKey: this });
   }
 }

@@ -143,7 +143,7 @@ export class SopsSecretWriter extends Construct {
     const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
     this.provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function, logGroup: providerLogs });
     // The Provider framework's own function holds one variable, the writer function's ARN: nothing to encrypt.
-    for (const fn of this.provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)) {
+    for (const fn of this.provider.node.findAll().filter((c): c is lambda.CfnFunction => lambda.CfnFunction.isCfnFunction(c))) {
       const existing = fn.getMetadata('checkov') as { skip?: unknown[] } | undefined;
       fn.addMetadata('checkov', { ...existing, skip: [...(existing?.skip ?? []), { id: 'CKV_AWS_173', comment: 'Keyward: aws-cdk-lib\'s custom-resource Provider framework function; its environment holds only the ARN of the function it invokes, no secret.' }] });
     }

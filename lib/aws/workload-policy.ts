@@ -1,10 +1,10 @@
 import { Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, Dependable, IConstruct } from 'constructs';
 import { fail, formatViolation, KeywardValidationError } from '../core/errors';
 import { GrantMode } from './grant';
 import {
-  accountsDiffer, ACCESS_TAG_PREFIX, DEFAULT_MANAGED_POLICY_QUOTA, DENIED_TAG_KEYS, defaultAccessId, GRANT_MODE_CONTEXT, grantModeOf, LazyScopeSource,
+  accountsDiffer, ACCESS_TAG_PREFIX, hashId, DEFAULT_MANAGED_POLICY_QUOTA, DENIED_TAG_KEYS, defaultAccessId, GRANT_MODE_CONTEXT, grantModeOf, LazyScopeSource,
   LazyTargets, MANAGED_POLICY_QUOTA_CONTEXT, registerAccessId, secretActions, SecretScope, SecretTarget,
 } from './private/access';
 import { acknowledgeWithoutTrace, nagFindingResource } from './private/nag';
@@ -41,7 +41,12 @@ interface TagAccess {
   readonly sources: LazyScopeSource[];
 }
 
-const policies = new WeakMap<IConstruct, WorkloadPolicy>();
+/** The id of the workload policy under its principal's construct. */
+const POLICY_ID = 'KeywardPolicy';
+/** Marks a WorkloadPolicy, so that a second copy of this package in one app recognises it (`instanceof` would not). */
+const WORKLOAD_POLICY = Symbol.for('keyward.aws.WorkloadPolicy');
+/** aws-cdk-lib's encryption actions (`grantEncrypt`). */
+const DIRECT_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 const TAG_GRANT_REASON = 'Keyward attribute-based grant: the statement names every secret of one account and region but only matches '
   + 'secrets tagged keyward:access:<this workload or its group> (condition aws:ResourceTag), and the same policy '
@@ -67,7 +72,11 @@ export class WorkloadPolicy extends Construct {
   public static of(grantable: iam.IGrantable, options: WorkloadPolicyOptions = {}): WorkloadPolicy {
     const principal = grantable.grantPrincipal;
     const owner = WorkloadPolicy.ownerOf(principal, grantable);
-    const existing = policies.get(owner);
+    const found = owner.node.tryFindChild(POLICY_ID);
+    if (found !== undefined && !WorkloadPolicy.isWorkloadPolicy(found)) {
+      fail(owner, 'workload-principal', `the principal already has a child "${POLICY_ID}" that is not a Keyward workload policy`);
+    }
+    const existing = found;
     if (existing) {
       if (options.workloadName !== undefined && options.workloadName !== existing.workloadId) {
         fail(existing, 'workload-name', `workload already has the id "${existing.workloadId}"; give workloadName on its first grant`);
@@ -82,12 +91,17 @@ export class WorkloadPolicy extends Construct {
       fail(owner, 'workload-principal', `the principal is in account ${account}, not this stack's account ${Stack.of(owner).account}; `
         + 'Keyward cannot attach a policy to it here (grant Keyward secrets to it from their owning stack, which adds resource-policy statements)');
     }
-    if (/^ImmutableRole\d*$/.test(owner.constructor.name)) {
+    // An immutable role (imported with mutable: false, or withoutPolicyUpdates()) is a view of another role that
+    // takes no policy: aws-cdk-lib's own grants to it are no-ops. Asked through the public principal API.
+    if (isImmutable(principal)) {
       fail(owner, 'workload-principal', 'the role is immutable (imported with mutable: false or withoutPolicyUpdates()); Keyward cannot attach its grants to it');
     }
-    const created = new WorkloadPolicy(owner, 'KeywardPolicy', principal, options);
-    policies.set(owner, created);
-    return created;
+    return new WorkloadPolicy(owner, POLICY_ID, principal, options);
+  }
+
+  /** Whether `x` is a Keyward workload policy (of this or another copy of the package). */
+  public static isWorkloadPolicy(x: unknown): x is WorkloadPolicy {
+    return typeof x === 'object' && x !== null && WORKLOAD_POLICY in x;
   }
 
   private static ownerOf(principal: iam.IPrincipal, grantable: iam.IGrantable): IConstruct {
@@ -121,10 +135,13 @@ export class WorkloadPolicy extends Construct {
   private viaEncrypt = false;
   private readonly directDecrypt = new Set<string>();
   private readonly directEncrypt = new Set<string>();
+  /** Other direct key actions (`key.grant(role, ...actions)`): sorted action list → key ARNs. */
+  private readonly directOther = new Map<string, Set<string>>();
   private randomPassword = false;
 
   private constructor(owner: IConstruct, id: string, principal: iam.IPrincipal, options: WorkloadPolicyOptions) {
     super(owner, id);
+    Object.defineProperty(this, WORKLOAD_POLICY, { value: true });
     this.principal = principal;
     this.grantMode = grantModeOf(owner, options.grantMode);
     this.managedPolicyQuota = options.managedPolicyQuota;
@@ -138,17 +155,15 @@ export class WorkloadPolicy extends Construct {
       read: false, write: false, readValues: ['read', 'read-write'], writeValues: ['write', 'read-write'], scopes: new Map(), sources: [],
     });
 
-    const p = principal as unknown as { roleName?: string; userName?: string; groupName?: string };
+    const identity = identityOf(owner, principal);
+    if (identity === undefined) {
+      fail(this, 'workload-principal', 'the principal is not an IAM role, user or group, so it cannot carry a Keyward workload policy');
+    }
     this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
       description: `Keyward grants of workload ${this.workloadId}`,
       policyDocument: Lazy.any({ produce: () => this.render() }),
-      roles: p.roleName !== undefined ? [p.roleName] : undefined,
-      users: p.roleName === undefined && p.userName !== undefined ? [p.userName] : undefined,
-      groups: p.roleName === undefined && p.userName === undefined && p.groupName !== undefined ? [p.groupName] : undefined,
+      [identity.kind]: [identity.name],
     });
-    if (p.roleName === undefined && p.userName === undefined && p.groupName === undefined) {
-      fail(this, 'workload-principal', 'the principal is not an IAM role, user or group, so it cannot carry a Keyward workload policy');
-    }
     // Acknowledged once the grants are final (aspects run before synthesis), each finding by its exact id, so any other
     // wildcard in this policy is still reported.
     Aspects.of(this).add({
@@ -176,6 +191,11 @@ export class WorkloadPolicy extends Construct {
       access.sources.push(source);
     }
     return [this.sidFor(tagId, action)];
+  }
+
+  /** @internal The resources of a tag-matched statement for secrets in `scopes`: every secret of each account and region. */
+  public _tagResources(scopes: SecretScope[]): string[] {
+    return unique(scopes.map(secretPattern));
   }
 
   /**
@@ -213,18 +233,25 @@ export class WorkloadPolicy extends Construct {
     return ['KeywardSecretsKeys'];
   }
 
-  /** @internal Allow direct use of a key (key.grantDecrypt / grantEncryptDecrypt). */
-  public _allowKeyDirect(keyArn: string, decrypt: boolean, encrypt: boolean): string[] {
-    const sids: string[] = [];
-    if (decrypt) {
+  /**
+   * @internal Allow direct use of a key (key.grantDecrypt, grantEncrypt, grantEncryptDecrypt, grant): decryption and
+   * aws-cdk-lib's encryption set each go to one statement; any other set of actions to a statement of its own.
+   */
+  public _allowKeyActions(keyArn: string, actions: string[]): void {
+    const rest = new Set(actions);
+    if (rest.delete('kms:Decrypt')) {
       this.directDecrypt.add(keyArn);
-      sids.push('KeywardKeyDecrypt');
     }
-    if (encrypt) {
+    if (DIRECT_ENCRYPT_ACTIONS.every(a => rest.has(a))) {
+      DIRECT_ENCRYPT_ACTIONS.forEach(a => rest.delete(a));
       this.directEncrypt.add(keyArn);
-      sids.push('KeywardKeyEncrypt');
     }
-    return sids;
+    if (rest.size > 0) {
+      const key = [...rest].sort().join(',');
+      const keys = this.directOther.get(key) ?? new Set<string>();
+      keys.add(keyArn);
+      this.directOther.set(key, keys);
+    }
   }
 
   /** @internal Rotation functions need secretsmanager:GetRandomPassword (an action without a resource). */
@@ -306,7 +333,12 @@ export class WorkloadPolicy extends Construct {
     }
     if (this.directEncrypt.size > 0) {
       statements.push({
-        Sid: 'KeywardKeyEncrypt', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Resource: single([...this.directEncrypt]),
+        Sid: 'KeywardKeyEncrypt', Effect: 'Allow', Action: DIRECT_ENCRYPT_ACTIONS, Resource: single([...this.directEncrypt]),
+      });
+    }
+    for (const [actions, keyArns] of this.directOther) {
+      statements.push({
+        Sid: `KeywardKeyUse${hashId(actions).slice(0, 8)}`, Effect: 'Allow', Action: single(actions.split(',')), Resource: single([...keyArns]),
       });
     }
     if (this.randomPassword) {
@@ -414,6 +446,45 @@ export class WorkloadPolicy extends Construct {
   }
 }
 
+/** CloudFormation resource types of the identities a managed policy attaches to, and its property for each. */
+const IDENTITY_TYPES: { [type: string]: 'roles' | 'users' | 'groups' } = {
+  'AWS::IAM::Role': 'roles', 'AWS::IAM::User': 'users', 'AWS::IAM::Group': 'groups',
+};
+
+/**
+ * The role, user or group a principal is, and its name, from public API only: the CloudFormation resource of a
+ * principal created in this app (its default child; `Ref` is the name), or the ARN an imported one presents
+ * (`arn:<partition>:iam::<account>:role|user|group/[path/]<name>`; the name may be a token).
+ */
+function identityOf(owner: IConstruct, principal: iam.IPrincipal): { kind: 'roles' | 'users' | 'groups'; name: string } | undefined {
+  const cfn = owner.node.defaultChild;
+  if (CfnResource.isCfnResource(cfn)) {
+    const kind = IDENTITY_TYPES[cfn.cfnResourceType];
+    return kind === undefined ? undefined : { kind, name: cfn.ref };
+  }
+  const presented = principal.policyFragment.principalJson.AWS;
+  const arn = Array.isArray(presented) && presented.length === 1 ? presented[0] : presented;
+  if (typeof arn !== 'string') {
+    return undefined;
+  }
+  // Tokens are encoded as `${Token[...]}`, without colons, so splitting an ARN with a token partition or account works.
+  const parts = arn.split(':');
+  const resource = parts.length === 6 && parts[0] === 'arn' && parts[2] === 'iam' ? /^(role|user|group)\/(?:.*\/)?([^/]+)$/.exec(parts[5]) : null;
+  return resource === null ? undefined : { kind: `${resource[1]}s` as 'roles' | 'users' | 'groups', name: resource[2] };
+}
+
+/**
+ * Whether the principal is a view of another role that takes no policy (aws-cdk-lib's immutable role: imported with
+ * `mutable: false`, or `withoutPolicyUpdates()`): a construct whose dependency roots are another construct.
+ */
+function isImmutable(principal: iam.IPrincipal): boolean {
+  if (!Construct.isConstruct(principal)) {
+    return false;
+  }
+  const roots = Dependable.of(principal).dependencyRoots;
+  return !roots.includes(principal);
+}
+
 const attachedByStack = new WeakMap<Stack, Map<string, number>>();
 
 /** For each principal reference (`{"Ref":…}` as JSON), how many managed policies of `stack` attach themselves to it. */
@@ -422,7 +493,7 @@ function attachedPolicyCounts(stack: Stack): Map<string, number> {
   if (!counts) {
     counts = new Map();
     for (const c of stack.node.findAll()) {
-      if (c instanceof iam.CfnManagedPolicy && Stack.of(c) === stack) {
+      if (iam.CfnManagedPolicy.isCfnManagedPolicy(c) && Stack.of(c) === stack) {
         for (const list of [c.roles, c.users, c.groups]) {
           for (const r of (stack.resolve(list) as unknown[] | undefined) ?? []) {
             const key = JSON.stringify(r);

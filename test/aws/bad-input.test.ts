@@ -271,7 +271,7 @@ const GUIDE_ROWS: Row[] = [
       const s = svc(a);
       const f = fn(s);
       Workload.lambdaFunction(f, secret(s, 'A'));
-      Workload.lambdaFunction(f, secret(s, 'B'), { extension: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103) });
+      Workload.lambdaFunction(f, secret(s, 'B'), { extension: { cacheEnabled: false } });
     },
     path: 'Svc/Fn', rule: 'lambda-extension',
   },

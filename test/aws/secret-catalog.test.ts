@@ -4,12 +4,12 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { SecretCatalog, SecretContent, SecretRotation } from '../../lib/aws';
+import { SecretCatalog, SecretContent, SecretRotation, WorkloadPolicy } from '../../lib/aws';
 import { estimateTemplateBytes } from '../../lib/aws/secret-catalog';
 import { DataLossKind } from '../../lib/guard';
 import { catalogStability, removedTenant } from './catalog-stability';
 import { policyBytes, readTemplates } from '../../bench/measure';
-import { ACCOUNT, expectKeywardError, REGION } from './util';
+import { ACCOUNT, expectKeywardError, grantTagKey, REGION } from './util';
 
 const NO_ROTATION = SecretRotation.none('test secret: rotation is not what this test is about');
 const ENV = { account: ACCOUNT, region: REGION };
@@ -164,9 +164,9 @@ describe('SecretCatalog', () => {
       const reader = new iam.Role(apps, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       const grant = catalog.grantReadAll(reader);
       catalog.addSecret('After', { secretName: 'tenants/after', rotation: NO_ROTATION });
-      expect(grant.resourceTag).toBeUndefined();
+      expect(grantTagKey(grant)).toBeUndefined();
       app.synth();
-      const reads = (grant.policy!.document.toJSON().Statement as any[]).filter(st => JSON.stringify(st.Action).includes('GetSecretValue'));
+      const reads = (WorkloadPolicy.of(reader).document.toJSON().Statement as any[]).filter(st => JSON.stringify(st.Action).includes('GetSecretValue'));
       expect(reads).toHaveLength(1);
       expect([].concat(reads[0].Resource).sort()).toEqual([
         'arn:aws:secretsmanager:eu-west-1:111111111111:secret:tenants/after-??????',
@@ -182,18 +182,18 @@ describe('SecretCatalog', () => {
       const reader = new iam.Role(apps, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       const grant = catalog.grantReadAll(reader);
       const after = catalog.addSecret('After', { rotation: NO_ROTATION });
-      expect(grant.resourceTag?.value).toBe('member');
-      expect(catalog.grantReadAll(new iam.Role(apps, 'Second', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })).resourceTag)
-        .toEqual(grant.resourceTag);
+      expect(grant.principalStatements[0].toStatementJson().Condition.StringEquals).toEqual({ [`aws:ResourceTag/${grantTagKey(grant)}`]: ['member'] });
+      expect(grantTagKey(catalog.grantReadAll(new iam.Role(apps, 'Second', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }))))
+        .toEqual(grantTagKey(grant));
       for (const s of [before, after]) {
         const rendered = (s.resource.tags.renderTags() as any[]).map(t => [t.Key ?? t.key, t.Value ?? t.value]);
-        expect(rendered).toContainEqual([grant.resourceTag!.key, 'member']);
+        expect(rendered).toContainEqual([grantTagKey(grant)!, 'member']);
       }
       app.synth();
-      const statements = grant.policy!.document.toJSON().Statement as any[];
+      const statements = WorkloadPolicy.of(reader).document.toJSON().Statement as any[];
       const reads = statements.filter(st => JSON.stringify(st.Action).includes('GetSecretValue'));
       expect(reads).toHaveLength(1);
-      expect(reads[0].Condition.StringEquals).toEqual({ [`aws:ResourceTag/${grant.resourceTag!.key}`]: 'member' });
+      expect(reads[0].Condition.StringEquals).toEqual({ [`aws:ResourceTag/${grantTagKey(grant)}`]: 'member' });
     });
 
     test('the template-size estimate stays above the written shard template', () => {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GrantMode, Secret, SecretGroup, SecretRotation, WorkloadPolicy } from '../../lib/aws';
-import { expectKeywardError, newStack, newTagStack, OTHER_ACCOUNT, REGION } from './util';
+import { expectKeywardError, grantedActions, grantTagKey, newStack, newTagStack, OTHER_ACCOUNT, REGION, SECRET_READ } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 
@@ -14,8 +14,8 @@ describe('SecretGroup', () => {
     const r = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const grant = group.grantRead(r);
     group.addSecret(new Secret(stack, 'B', { secretName: 'shared/b', rotation: NO_ROTATION }));
-    expect(grant.resourceTag).toBeUndefined();
-    expect(grant.statementIds).toEqual(['KeywardRead', 'KeywardSecretsKeys']);
+    expect(grantTagKey(grant)).toBeUndefined();
+    expect(grantedActions(grant)).toEqual([SECRET_READ, ['kms:Decrypt']]);
     const t = Template.fromStack(stack);
     expect(JSON.stringify(t.findResources('AWS::SecretsManager::Secret'))).not.toContain('keyward:access:');
     const pattern = (name: string) => (`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
@@ -34,7 +34,7 @@ describe('SecretGroup', () => {
     const group = new SecretGroup(stack, 'G', { groupName: 'tagged-group', grantMode: GrantMode.TAG });
     group.addSecret(new Secret(stack, 'A', { secretName: 'a', rotation: NO_ROTATION }));
     const r = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-    expect(group.grantRead(r).resourceTag).toEqual({ key: 'keyward:access:tagged-group', value: 'member' });
+    expect(grantTagKey(group.grantRead(r))).toEqual('keyward:access:tagged-group');
     new Secret(stack, 'B', { secretName: 'b', rotation: NO_ROTATION }).grantRead(r);
     expect(WorkloadPolicy.of(r).grantMode).toBe(GrantMode.EXACT);
     const statements = (Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))[0] as any).Properties.PolicyDocument.Statement;
@@ -49,8 +49,8 @@ describe('SecretGroup', () => {
     const grant = group.grantRead(r);
     new Secret(stack, 'B', { rotation: NO_ROTATION });
     group.addSecret(stack.node.findChild('B') as Secret);
-    expect(grant.resourceTag).toEqual({ key: 'keyward:access:shared-config', value: 'member' });
-    expect(grant.statementIds).toEqual(['KeywardReadGroupsharedconfig', 'KeywardSecretsKeys']);
+    expect(grantTagKey(grant)).toEqual('keyward:access:shared-config');
+    expect(grantedActions(grant)).toEqual([SECRET_READ, ['kms:Decrypt']]);
     const t = Template.fromStack(stack);
     expect(Object.values(t.findResources('AWS::SecretsManager::Secret')).map((s: any) => s.Properties.Tags.find((x: any) => x.Key === 'keyward:access:shared-config')?.Value))
       .toEqual(['member', 'member']);

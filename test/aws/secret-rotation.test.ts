@@ -32,7 +32,7 @@ describe('SecretRotation', () => {
     const stack = newStack();
     const master = new Secret(stack, 'Master', { rotation: SecretRotation.none('master credentials rotated by the DBA runbook quarterly') });
     new Secret(stack, 'App', {
-      rotation: SecretRotation.hosted(secretsmanager.HostedRotation.postgreSqlMultiUser({ masterSecret: master.asSecretsManagerSecret() }), { automaticallyAfter: Duration.days(7) }),
+      rotation: SecretRotation.hosted(secretsmanager.HostedRotation.postgreSqlMultiUser({ masterSecret: master }), { automaticallyAfter: Duration.days(7) }),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLMultiUser', MasterSecretArn: { Ref: Match.stringLikeRegexp('^Master') } }),

@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, Stack } from 'aws-cdk-lib';
 
 export const ACCOUNT = '111111111111';
@@ -44,3 +45,28 @@ export function policyStatements(template: { [k: string]: any }, type: string): 
 export function newTagStack(id = 'Svc', app: App = new App({ context: { '@keyward/grants:mode': 'tag' } })): Stack {
   return newStack(id, app);
 }
+
+/** The actions of each statement an `iam.Grant` describes on the principal's side, in order. */
+export function grantedActions(grant: iam.Grant): string[][] {
+  return grant.principalStatements.map(s => s.actions);
+}
+
+/** The resources of the first statement an `iam.Grant` describes on the principal's side (the secret or key). */
+export function grantedResources(grant: iam.Grant): string[] {
+  return grant.principalStatements[0]?.resources ?? [];
+}
+
+/** The `keyward:access:*` tag key a tag-mode grant matches (from its `aws:ResourceTag/…` condition), if any. */
+export function grantTagKey(grant: iam.Grant): string | undefined {
+  for (const s of grant.principalStatements) {
+    const equals = (s.toStatementJson().Condition?.StringEquals ?? {}) as { [k: string]: unknown };
+    const key = Object.keys(equals).find(k => k.startsWith('aws:ResourceTag/'));
+    if (key) {
+      return key.slice('aws:ResourceTag/'.length);
+    }
+  }
+  return undefined;
+}
+
+export const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+export const SECRET_WRITE = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];

@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Secret, SecretContent, SecretRotation, Workload } from '../../lib/aws';
-import { expectKeywardError, newStack } from './util';
+import { Secret, SecretContent, SecretRotation, Workload, WorkloadPolicy } from '../../lib/aws';
+import { expectKeywardError, grantedActions, newStack, SECRET_READ } from './util';
 
 const NO_ROTATION = SecretRotation.none('test fixture: this secret is never deployed anywhere');
 
@@ -22,7 +22,7 @@ describe('Workload', () => {
     const f = fn(stack);
     const g = Workload.lambdaFunction(f, db);
     Workload.lambdaFunction(f, api, { environmentVariable: 'VENDOR_KEY_ARN', workloadName: undefined });
-    expect(g.statementIds).toContain('KeywardRead');
+    expect(grantedActions(g)).toEqual([SECRET_READ, ['kms:Decrypt']]);
     const t = Template.fromStack(stack);
     t.hasResource('AWS::Lambda::Function', {
       Properties: {
@@ -69,8 +69,8 @@ describe('Workload', () => {
     const props = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Properties;
     expect(props.Layers).toHaveLength(1);
     expect(props.Environment.Variables.SECRETS_MANAGER_TTL).toBe('60');
-    const ext = lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103);
-    expectKeywardError(() => Workload.lambdaFunction(f, new Secret(stack, 'T', { rotation: NO_ROTATION }), { extension: ext }), 'Svc/Fn', 'lambda-extension');
+    expectKeywardError(() => Workload.lambdaFunction(f, new Secret(stack, 'T', { rotation: NO_ROTATION }), { extension: { cacheSize: 10 } }), 'Svc/Fn', 'lambda-extension');
+    expectKeywardError(() => Workload.lambdaFunction(f, new Secret(stack, 'U', { rotation: NO_ROTATION }), { extensionLayerArn: 'arn:aws:lambda:eu-west-1:111111111111:layer:x:1' }), 'Svc/Fn', 'lambda-extension');
   });
 
   test('ECS: native secrets injection per JSON field and whole value, grant on the execution role', () => {
@@ -102,7 +102,8 @@ describe('Workload', () => {
     const s = new Secret(stack, 'S', { rotation: NO_ROTATION });
     const r = new iam.Role(stack, 'Instance', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const g = Workload.role(r, s, { workloadName: 'batch-host' });
-    expect(g.policy?.workloadId).toBe('batch-host');
+    expect(g.success).toBe(true);
+    expect(WorkloadPolicy.of(r).workloadId).toBe('batch-host');
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Description: 'Keyward grants of workload batch-host',
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KeywardRead', Resource: { Ref: Match.stringLikeRegexp('^S') } })]) },

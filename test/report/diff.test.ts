@@ -111,7 +111,7 @@ test('a grant to a role of another account: a new cross-account principal, exit 
 });
 
 test('a key policy statement for another account (escape hatch): a new cross-account principal on the key, exit 1', () => {
-  const after = synthAws(({ key }) => key.key.addToResourcePolicy(new iam.PolicyStatement({
+  const after = synthAws(({ key }) => key.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.AccountPrincipal(PARTNER)], actions: ['kms:Decrypt'], resources: ['*'],
   })));
   const { code, result } = diff(awsBase, after);

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { accessNameProblems } from '../../core/aws-names';
 import { fail, failOnProblems } from '../../core/errors';
 import { GrantMode } from '../grant';
+import { UniqueNames } from './unique-names';
 
 /** Read and write actions on a secret. */
 export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
@@ -77,8 +78,6 @@ export interface LazyScopeSource {
   keyArns(): string[];
 }
 
-const idsByApp = new WeakMap<IConstruct, Map<string, { id: string; owner: string }>>();
-
 /**
  * Register an access id (workload or group) app-wide so two never share a tag key. Ids are compared ignoring letter
  * case, because IAM matches the tag key of a `ResourceTag/<key>` condition without regard to case: `orders` and
@@ -86,12 +85,8 @@ const idsByApp = new WeakMap<IConstruct, Map<string, { id: string; owner: string
  */
 export function registerAccessId(scope: IConstruct, id: string, owner: string): void {
   failOnProblems(scope, 'access-name', accessNameProblems(id));
-  const root = scope.node.root;
-  let ids = idsByApp.get(root);
-  if (!ids) {
-    ids = new Map();
-    idsByApp.set(root, ids);
-  }
+  // Kept in the construct tree (the app's name registry), so two copies of the package in one app share it.
+  const ids = UniqueNames.of(scope).accessIds;
   const folded = id.toLowerCase();
   const existing = ids.get(folded);
   if (existing !== undefined && existing.owner !== owner) {

@@ -9,7 +9,7 @@ const REGISTRY_ID = 'KeywardUniqueNames';
  * The names claimed in one app, kept in the construct tree (a child of the root) rather than in a module-level map,
  * so that two copies of the package in one app still see each other's names.
  */
-class UniqueNames extends Construct {
+export class UniqueNames extends Construct {
   public static of(scope: IConstruct): UniqueNames {
     const root = scope.node.root;
     return (root.node.tryFindChild(REGISTRY_ID) as UniqueNames | undefined) ?? new UniqueNames(root as Construct, REGISTRY_ID);
@@ -17,6 +17,8 @@ class UniqueNames extends Construct {
 
   /** `<kind>|<account>|<region>|<name>` → path of the construct that claimed it. */
   public readonly claims = new Map<string, string>();
+  /** Access ids (workloads and groups) in lower case → the id as given and who has it. */
+  public readonly accessIds = new Map<string, { id: string; owner: string }>();
 }
 
 /** Where a name lives: the account and region of `scope`'s stack, or another region of that account (a replica). */
