@@ -5,6 +5,7 @@ import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernete
 import { AuthBackendBase, AuthBackendBaseProps } from './auth-backend';
 import { sharedBackend, trimPem } from './private/auth';
 import { brand } from './private/brand';
+import { isTerraformVariable } from './private/terraform-types';
 
 /** Settings of a Kubernetes auth backend. */
 export interface KubernetesAuthBackendProps extends AuthBackendBaseProps {
@@ -95,7 +96,7 @@ export class KubernetesAuthBackend extends AuthBackendBase {
   }
 
   private writeTokenReviewerJwt(jwt: TerraformVariable, version: number): void {
-    if (!(jwt instanceof TerraformVariable)) {
+    if (!isTerraformVariable(jwt)) {
       fail(this, 'write-only-sensitive', 'tokenReviewerJwt must be a TerraformVariable declared with sensitive: true, never a literal value');
     }
     if (jwt.sensitive !== true) {

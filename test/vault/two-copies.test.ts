@@ -1,13 +1,26 @@
 import * as path from 'path';
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { TerraformVariable } from 'cdktf';
 import * as vault from '../../lib/vault';
-import { KvStore } from '../../lib/vault';
+import { KubernetesAuthBackend, KvStore, SecretPath } from '../../lib/vault';
 import { keywardError, newStack, resources, synthJson } from './util';
 
 // A second copy of a package is what an app gets from a `file:` dependency, a monorepo link or two cdktf versions
 // side by side: the same classes, loaded twice, so `instanceof` and module-level maps of one copy miss the other's.
 // `jest.isolateModules` loads the package (and everything it imports: cdktf, constructs) afresh.
+
+function secondCdktf(): typeof cdktf {
+  let copy: typeof cdktf | undefined;
+  jest.isolateModules(() => {
+    // A fresh require inside isolateModules is what loads the second copy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    copy = require('cdktf');
+  });
+  // Really another copy: its classes are other objects than the ones Keyward imported.
+  expect(copy!.TerraformVariable).not.toBe(cdktf.TerraformVariable);
+  return copy!;
+}
 
 function secondKeyward(): typeof vault {
   let copy: typeof vault | undefined;
@@ -19,6 +32,58 @@ function secondKeyward(): typeof vault {
   expect(copy!.TransitEngine).not.toBe(vault.TransitEngine);
   return copy!;
 }
+
+describe('a second copy of cdktf', () => {
+  test('its sensitive variable without a default is a write-only value; a non-sensitive one or one with a default is refused', () => {
+    const other = secondCdktf();
+    const stack = newStack();
+    const store = new KvStore(stack, 'Kv', { path: 'kv' });
+    const map = new other.TerraformVariable(stack, 'db', { type: 'map(string)', sensitive: true });
+    const str = new other.TerraformVariable(stack, 'api', { type: 'string', sensitive: true });
+    expect(map).not.toBeInstanceOf(TerraformVariable);
+    new SecretPath(stack, 'Db', { store, name: 'app/db', writeOnlyValue: map, writeOnlyValueVersion: 2 });
+    new SecretPath(stack, 'Api', { store, name: 'app/api', writeOnlyValue: str });
+    expect(resources(stack, 'vault_kv_secret_v2').map(s => [s.name, s.data_json_wo, s.data_json_wo_version]).sort()).toEqual([
+      ['app/api', '${var.api}', 1],
+      ['app/db', '${jsonencode(var.db)}', 2],
+    ]);
+
+    const plain = new other.TerraformVariable(stack, 'plain', { type: 'map(string)' });
+    expect(() => new SecretPath(stack, 'A', { store, name: 'a', writeOnlyValue: plain })).toThrow(keywardError('stack/A', 'write-only-sensitive'));
+    expect(() => new SecretPath(stack, 'B', { store, name: 'b', writeOnlyValue: plain })).toThrow(/variable stack\/plain is not sensitive/);
+    const withDefault = new other.TerraformVariable(stack, 'tok', { type: 'string', sensitive: true, default: '{"k":"v"}' });
+    expect(() => new SecretPath(stack, 'C', { store, name: 'c', writeOnlyValue: withDefault })).toThrow(keywardError('stack/C', 'write-only-sensitive'));
+    expect(() => new SecretPath(stack, 'D', { store, name: 'd', writeOnlyValue: withDefault })).toThrow(/has a default.*TF_VAR_tok/);
+    const list = new other.TerraformVariable(stack, 'list', { type: 'list(string)', sensitive: true });
+    expect(() => new SecretPath(stack, 'E', { store, name: 'e', writeOnlyValue: list })).toThrow(/has type list\(string\)/);
+  });
+
+  test('what is not a variable of either copy stays refused as a literal', () => {
+    const other = secondCdktf();
+    const stack = newStack();
+    const store = new KvStore(stack, 'Kv', { path: 'kv' });
+    // An object that looks like a sensitive variable, and another element of the second copy (a local).
+    const lookAlike = { sensitive: true, type: 'string', stringValue: 'hunter2', node: stack.node } as unknown as TerraformVariable;
+    const local = new other.TerraformLocal(stack, 'loc', 'x') as unknown as TerraformVariable;
+    for (const [id, value] of [['A', lookAlike], ['B', local]] as const) {
+      expect(() => new SecretPath(stack, id, { store, name: id, writeOnlyValue: value })).toThrow(keywardError(`stack/${id}`, 'write-only-sensitive'));
+      expect(() => new SecretPath(stack, `${id}2`, { store, name: `${id}2`, writeOnlyValue: value })).toThrow(/never a literal value/);
+    }
+  });
+
+  test('its sensitive string variable is a token reviewer JWT; a non-sensitive one is refused', () => {
+    const other = secondCdktf();
+    const stack = newStack();
+    const host = 'https://k8s.example:6443';
+    const jwt = new other.TerraformVariable(stack, 'reviewer', { type: 'string', sensitive: true });
+    new KubernetesAuthBackend(stack, 'K8s', { kubernetesHost: host, tokenReviewerJwt: jwt });
+    const config: any = Object.values(synthJson(stack).resource.vault_kubernetes_auth_backend_config)[0];
+    expect(config.token_reviewer_jwt_wo).toBe('${var.reviewer}');
+    const plain = new other.TerraformVariable(stack, 'plain', { type: 'string' });
+    expect(() => new KubernetesAuthBackend(stack, 'A', { path: 'a', kubernetesHost: host, tokenReviewerJwt: plain })).toThrow(keywardError('stack/A', 'write-only-sensitive'));
+    expect(() => new KubernetesAuthBackend(stack, 'B', { path: 'b', kubernetesHost: host, tokenReviewerJwt: plain })).toThrow(/variable stack\/plain is not sensitive/);
+  });
+});
 
 describe('two copies of Keyward in one app', () => {
   test('duplicate mount paths, nested mounts, secret paths and policy names are refused across copies', () => {
