@@ -7,7 +7,7 @@ function symbolOf(className: string): symbol {
   return Symbol.for(`keyward.vault.${className}`);
 }
 
-/** Mark `instance` as a `className` for every copy of Keyward. Call it first thing in the constructor. */
+/** Mark `instance` as a `className` for every copy of Keyward. Call it right after `super()` in the constructor. */
 export function brand(instance: object, className: string): void {
   Object.defineProperty(instance, symbolOf(className), { value: true });
 }

@@ -59,7 +59,7 @@ export class VaultRegistry extends Construct {
 }
 
 const STACK_ID = 'KeywardVaultRegistry';
-// The id Keyward has always used for app-wide names: copies from before the registry moved into the stack find it too.
+// The id the app-wide names had before this registry: an older copy looks for its `names` map there and shares it.
 const APP_ID = 'KeywardVaultNames';
 
 /** The registry of the stack of `scope`, created on first use. */
