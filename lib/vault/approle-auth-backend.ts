@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { AuthBackendBase, AuthBackendBaseProps } from './auth-backend';
 import { sharedBackend } from './private/auth';
+import { brand } from './private/brand';
 
 /** Settings of an AppRole auth backend (`path` defaults to "approle"). */
 export interface AppRoleAuthBackendProps extends AuthBackendBaseProps {}
@@ -16,10 +17,11 @@ export class AppRoleAuthBackend extends AuthBackendBase {
    */
   public static of(scope: IConstruct, path?: string): AppRoleAuthBackend {
     const p = path ?? 'approle';
-    return sharedBackend(scope, p, AppRoleAuthBackend, (stack, id) => new AppRoleAuthBackend(stack, id, { path: p }));
+    return sharedBackend(scope, p, 'AppRoleAuthBackend', (stack, id) => new AppRoleAuthBackend(stack, id, { path: p }));
   }
 
   constructor(scope: Construct, id: string, props: AppRoleAuthBackendProps = {}) {
     super(scope, id, 'approle', 'AppRole auth (Keyward)', props);
+    brand(this, 'AppRoleAuthBackend');
   }
 }

@@ -4,6 +4,7 @@ import { AwsAuthBackendClient } from '@cdktf/provider-vault/lib/aws-auth-backend
 import { fail } from '../core/errors';
 import { AuthBackendBase, AuthBackendBaseProps } from './auth-backend';
 import { sharedBackend } from './private/auth';
+import { brand } from './private/brand';
 
 /** Settings of an AWS auth backend (`path` defaults to "aws"). */
 export interface AwsAuthBackendProps extends AuthBackendBaseProps {
@@ -33,7 +34,7 @@ export class AwsAuthBackend extends AuthBackendBase {
    */
   public static of(scope: IConstruct, path?: string): AwsAuthBackend {
     const p = path ?? 'aws';
-    return sharedBackend(scope, p, AwsAuthBackend, (stack, id) => new AwsAuthBackend(stack, id, { path: p }));
+    return sharedBackend(scope, p, 'AwsAuthBackend', (stack, id) => new AwsAuthBackend(stack, id, { path: p }));
   }
 
   /** The backend's client settings (`vault_aws_auth_backend_client`), declared when `iamServerIdHeaderValue` is set. */
@@ -41,6 +42,7 @@ export class AwsAuthBackend extends AuthBackendBase {
 
   constructor(scope: Construct, id: string, props: AwsAuthBackendProps = {}) {
     super(scope, id, 'aws', 'AWS IAM auth (Keyward)', props);
+    brand(this, 'AwsAuthBackend');
     const header = props.iamServerIdHeaderValue;
     if (header !== undefined) {
       if (!Token.isUnresolved(header) && (header.trim() === '' || header !== header.trim())) {

@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { JwtAuthBackend as JwtAuthBackendResource } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { fail } from '../core/errors';
 import { claimAuthPath, lifecycleFor, sharedBackend, trimPem } from './private/auth';
+import { brand } from './private/brand';
 import { isGitHubActionsUrl } from './private/claims';
 
 /** Settings of a JWT/OIDC auth backend. */
@@ -75,7 +76,7 @@ export class JwtAuthBackend extends Construct {
    */
   public static of(scope: IConstruct, path?: string): JwtAuthBackend {
     const p = path ?? 'jwt';
-    return sharedBackend(scope, p, JwtAuthBackend, (stack, id) => new JwtAuthBackend(stack, id, { path: p }));
+    return sharedBackend(scope, p, 'JwtAuthBackend', (stack, id) => new JwtAuthBackend(stack, id, { path: p }));
   }
 
   /** The mount path (`auth/<path>`). */
@@ -94,6 +95,7 @@ export class JwtAuthBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthBackendProps = {}) {
     super(scope, id);
+    brand(this, 'JwtAuthBackend');
     this.path = props.path ?? 'jwt';
     claimAuthPath(this, this.path);
 

@@ -4,6 +4,8 @@ import { fail } from '../core/errors';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { AuthBackendBase, AuthBackendBaseProps } from './auth-backend';
 import { sharedBackend, trimPem } from './private/auth';
+import { brand } from './private/brand';
+import { isTerraformVariable } from './private/terraform-types';
 
 /** Settings of a Kubernetes auth backend. */
 export interface KubernetesAuthBackendProps extends AuthBackendBaseProps {
@@ -62,7 +64,7 @@ export class KubernetesAuthBackend extends AuthBackendBase {
    */
   public static of(scope: IConstruct, path?: string): KubernetesAuthBackend {
     const p = path ?? 'kubernetes';
-    return sharedBackend(scope, p, KubernetesAuthBackend, (stack, id) => new KubernetesAuthBackend(stack, id, { path: p }));
+    return sharedBackend(scope, p, 'KubernetesAuthBackend', (stack, id) => new KubernetesAuthBackend(stack, id, { path: p }));
   }
 
   /** The backend config, when `kubernetesHost` was given. */
@@ -70,6 +72,7 @@ export class KubernetesAuthBackend extends AuthBackendBase {
 
   constructor(scope: Construct, id: string, props: KubernetesAuthBackendProps = {}) {
     super(scope, id, 'kubernetes', 'Kubernetes auth (Keyward)', props);
+    brand(this, 'KubernetesAuthBackend');
     const configOnly = (['kubernetesCaCert', 'pemKeys', 'issuer', 'disableLocalCaJwt', 'tokenReviewerJwt', 'tokenReviewerJwtVersion'] as const)
       .filter((k) => props[k] !== undefined);
     if (props.kubernetesHost === undefined && configOnly.length > 0) {
@@ -93,7 +96,7 @@ export class KubernetesAuthBackend extends AuthBackendBase {
   }
 
   private writeTokenReviewerJwt(jwt: TerraformVariable, version: number): void {
-    if (!(jwt instanceof TerraformVariable)) {
+    if (!isTerraformVariable(jwt)) {
       fail(this, 'write-only-sensitive', 'tokenReviewerJwt must be a TerraformVariable declared with sensitive: true, never a literal value');
     }
     if (jwt.sensitive !== true) {

@@ -10,6 +10,7 @@ import { IKvStore } from './kv-store';
 import { VaultPolicyRule } from './policy-document';
 import { lifecycleFor } from './private/auth';
 import { claim } from './private/registry';
+import { isTerraformVariable } from './private/terraform-types';
 import type { SopsFileVariables } from './sops-file-variables';
 import { IVaultWorkload } from './workload';
 
@@ -234,7 +235,7 @@ function buildMetadata(scope: IConstruct, props: SecretPathProps): { [key: strin
 // The value must be a sensitive variable: anything else (a literal, a non-sensitive variable) would put it in plain
 // sight in cdk.tf.json or in plan output.
 function writeOnlyJson(scope: IConstruct, value: unknown): string {
-  if (!(value instanceof TerraformVariable)) {
+  if (!isTerraformVariable(value)) {
     fail(scope, 'write-only-sensitive', 'writeOnlyValue must be a TerraformVariable declared with sensitive: true, never a literal value');
   }
   const variable = value;

@@ -6,6 +6,7 @@ import { fail } from '../core/errors';
 import { EnvExample } from '../core/env-example';
 import { readSopsFile, sopsFormatOf } from '../core/sops-file';
 import { SopsFileFormat } from '../core/sops-format';
+import { findStackRegistry, stackRegistry } from './private/registry';
 
 /** Settings of {@link SopsFileVariables}. */
 export interface SopsFileVariablesProps {
@@ -24,7 +25,6 @@ export interface SopsFileVariablesProps {
 }
 
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const instances = new WeakMap<TerraformStack, SopsFileVariables[]>();
 
 /**
  * The keys of a SOPS-encrypted file as Terraform variables that are **sensitive and ephemeral** (Terraform >= 1.10):
@@ -39,7 +39,8 @@ export class SopsFileVariables extends Construct {
    * `sops exec-env` calls, each mapping its file's keys to their `TF_VAR_` names.
    */
   public static execCommandFor(stack: TerraformStack, terraformCommand: string = 'terraform apply'): string {
-    const all = instances.get(stack) ?? [];
+    // The files are kept in the stack's registry (shared by every copy of Keyward in the app), in declaration order.
+    const all = findStackRegistry(stack)?.sopsFiles ?? [];
     return all.reduceRight((inner, files) => files.execCommand(inner), terraformCommand);
   }
 
@@ -89,7 +90,6 @@ export class SopsFileVariables extends Construct {
     this.contentHash = info.contentHash;
     this.version = parseInt(info.contentHash.slice(0, 12), 16) || 1;
 
-    const stack = TerraformStack.of(this);
     const prefix = id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toLowerCase();
     this.names = Object.fromEntries(this.keys.map(k => [k, `${prefix}_${k}`]));
     this.variables = {};
@@ -105,7 +105,7 @@ export class SopsFileVariables extends Construct {
       variable.addOverride('ephemeral', true);
       this.variables[key] = variable;
     }
-    instances.set(stack, [...(instances.get(stack) ?? []), this]);
+    stackRegistry(this).sopsFiles.push(this);
   }
 
   /** The `TF_VAR_` environment variable of each file key (what `sops exec-env` maps). */

@@ -4,6 +4,7 @@ import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { fail, failOnProblems } from '../core/errors';
 import { validateMountPath } from '../core/vault-names';
 import { lifecycleFor } from './private/auth';
+import { brand, hasBrand } from './private/brand';
 import { checkNestedMount, claim, lookup } from './private/registry';
 
 /** Settings of a Transit secrets engine. */
@@ -34,10 +35,11 @@ export class TransitEngine extends Construct {
     const p = path ?? 'transit';
     const existing = lookup(scope, 'mount', p);
     if (existing) {
-      if (!(existing instanceof TransitEngine)) {
+      // By brand, not instanceof: an engine made by another copy of Keyward in the app is this stack's engine too.
+      if (!hasBrand(existing, 'TransitEngine')) {
         fail(scope, 'duplicate-path', `mount path ${JSON.stringify(p)} is already used by ${existing.node.path}, which is not a TransitEngine`);
       }
-      return existing;
+      return existing as TransitEngine;
     }
     return new TransitEngine(TerraformStack.of(scope), `TransitEngine-${p.replace(/\//g, '-')}`, { path: p });
   }
@@ -51,6 +53,7 @@ export class TransitEngine extends Construct {
 
   constructor(scope: Construct, id: string, props: TransitEngineProps = {}) {
     super(scope, id);
+    brand(this, 'TransitEngine');
     this.path = props.path ?? 'transit';
     failOnProblems(this, 'vault-name', validateMountPath(this.path));
     claim(this, 'mount', this.path, 'duplicate-path', 'mount path');

@@ -152,3 +152,35 @@ describe('TerraformGuard at synth', () => {
     expect(() => Testing.synth(bad, true)).toThrow(/vault\/db: acknowledgement of keyward:plaintext-vault-kv-data has an empty reason \(an acknowledgement needs a reason\) \[keyward:acknowledgement-reason\]/);
   });
 });
+
+describe('TerraformGuard with a second copy of cdktf', () => {
+  // A `file:` dependency or a monorepo link loads cdktf twice: its providers, variables, outputs and locals are
+  // other classes than the ones Keyward imported, and their findings must still name their constructs.
+  test('findings on a provider, variable, output and local of the second copy name their construct paths', () => {
+    let other: typeof import('cdktf') | undefined;
+    let OtherProvider: typeof VaultProvider | undefined;
+    jest.isolateModules(() => {
+      // A fresh require inside isolateModules is what loads the second copy.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      other = require('cdktf');
+      OtherProvider = require('@cdktf/provider-vault/lib/provider').VaultProvider;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+    });
+    expect(other!.TerraformVariable).not.toBe(TerraformVariable);
+    expect(OtherProvider).not.toBe(VaultProvider);
+    const app = Testing.app();
+    const s = new TerraformStack(app, 'vault');
+    new OtherProvider!(s, 'Vault', { address: 'https://vault.example.com:8200', token: FAKE_VAULT_TOKEN });
+    new other!.TerraformVariable(s, 'db_password', { type: 'string', default: FAKE_PASSWORD });
+    new other!.TerraformOutput(s, 'Api', { value: ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('') });
+    new other!.TerraformLocal(s, 'Tok', `\${trimspace("${FAKE_VAULT_TOKEN}")}`);
+    const kept = new other!.TerraformOutput(s, 'Kept', { value: FAKE_VAULT_TOKEN });
+    GuardAcknowledgements.acknowledge(kept, 'keyward:plaintext-terraform-attribute', 'a throwaway dev-server token, revoked on every restart');
+    expect(summary(s).map(([rule, path, property]) => [rule, path, property])).toEqual([
+      ['keyward:plaintext-terraform-attribute', 'vault/Vault', 'provider.vault.token'],
+      ['keyward:plaintext-terraform-attribute', 'vault/db_password', 'var.db_password.default'],
+      ['keyward:plaintext-terraform-attribute', 'vault/Api', 'output.Api.value'],
+      ['keyward:plaintext-terraform-attribute', 'vault/Tok', 'local.Tok.Tok'],
+    ]);
+  });
+});

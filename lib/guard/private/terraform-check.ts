@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { TerraformLocal, TerraformOutput, TerraformProvider, TerraformVariable } from 'cdktf';
+import { TerraformElement, TerraformOutput, TerraformProvider } from 'cdktf';
 import { sortFinding } from './acknowledgements';
 import { runRules, toFinding } from './evaluate';
 import { Finding } from '../finding';
@@ -57,18 +57,25 @@ export function checkTerraform(doc: { [key: string]: any }, rules: readonly Guar
   return out;
 }
 
-/** cdktf writes no `//` metadata on providers, variables, outputs and locals: find their constructs. */
+/**
+ * cdktf writes no `//` metadata on providers, variables, outputs and locals: find their constructs. With cdktf's type
+ * guards (`Symbol.for` brands), not `instanceof`, so elements made by a second copy of cdktf in the app are found too.
+ * Variables and locals have no guard in cdktf 0.21: they are the element whose own `toTerraform()` (public API) writes
+ * that block, which holds for every copy and never matches another kind of element.
+ */
 function elementPath(root: IConstruct | undefined, block: TfBlock): string | undefined {
+  const writes = (c: TerraformElement, section: 'variable' | 'locals'): boolean =>
+    c.friendlyUniqueId === block.name && Object.prototype.hasOwnProperty.call(c.toTerraform()?.[section] ?? {}, block.name);
   const matches = (c: IConstruct): boolean => {
     switch (block.kind) {
       case 'provider':
-        return c instanceof TerraformProvider && c.terraformResourceType === block.type && (c.alias ?? '0') === (block.body?.alias ?? '0');
+        return TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === block.type && (c.alias ?? '0') === (block.body?.alias ?? '0');
       case 'variable':
-        return c instanceof TerraformVariable && c.friendlyUniqueId === block.name;
+        return TerraformElement.isTerraformElement(c) && writes(c, 'variable');
       case 'output':
-        return c instanceof TerraformOutput && c.friendlyUniqueId === block.name;
+        return TerraformOutput.isTerraformOutput(c) && c.friendlyUniqueId === block.name;
       case 'locals':
-        return c instanceof TerraformLocal && c.friendlyUniqueId === block.name;
+        return TerraformElement.isTerraformElement(c) && writes(c, 'locals');
       default:
         return false;
     }
