@@ -9,6 +9,7 @@ import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { MIN_REASON, visibleLength } from '../core/reason';
 import { GrantMode } from './grant';
 import { combine, policyGrant, resourcePolicyGrant, secretGrantStatements } from './private/grants';
+import { SecretKeyView } from './private/secret-key-view';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
 import { assertWorkloadPrincipal, crossAccountPrincipal } from './private/principals';
@@ -134,10 +135,17 @@ export abstract class SecretBase extends Resource implements ISecret {
   public abstract readonly secretsKey?: ISecretsKey;
   public abstract readonly keywardOwned: boolean;
 
-  /** The key that encrypts the secret, as aws-cdk-lib sees it (a Keyward key is a `kms.IKey`). */
+  /**
+   * The key that encrypts the secret, as aws-cdk-lib sees it: the key's ARN and id, and grants that allow it only
+   * through Secrets Manager for this secret (what aws-cdk-lib means by `secret.encryptionKey.grantDecrypt(role)`, e.g.
+   * for an RDS proxy). Grant other use of the key on the key itself (`secretsKey`).
+   */
   public get encryptionKey(): kms.IKey | undefined {
-    return this.secretsKey;
+    return this.keyView;
   }
+
+  /** The secret's view of its key (see encryptionKey). */
+  protected keyView?: kms.IKey;
 
   /** The complete ARN, when known (Keyward secrets and complete-ARN imports). */
   public get secretFullArn(): string | undefined {
@@ -280,6 +288,10 @@ class AttachedSecret extends SecretBase {
     return this.attached.secretsKey;
   }
 
+  public get encryptionKey(): kms.IKey | undefined {
+    return this.attached.encryptionKey;
+  }
+
   public get secretFullArn(): string | undefined {
     return this.attached.secretFullArn === undefined ? undefined : this.secretArn;
   }
@@ -392,6 +404,7 @@ export class Secret extends SecretBase {
 
     this.key = props.encryptionKey ?? SecretsKey._defaultFor(this);
     this.secretsKey = this.key;
+    this.keyView = new SecretKeyView(this, 'EncryptionKey', this.key, () => this._target());
     const content = props.content ?? SecretContent.generated();
     this.content = content;
     const bound = content._bind(this);
@@ -828,10 +841,22 @@ class ImportedSecret extends SecretBase {
       this.secretName = info!.secretName;
       this.scope = { partition: info!.partition, region: info!.region, account: info!.account };
     }
+    if (this.secretsKey) {
+      this.keyView = new SecretKeyView(this, 'EncryptionKey', this.secretsKey, () => this.target());
+    }
   }
 
   public get secretFullArn(): string | undefined {
     return this.complete ? this.secretArn : undefined;
+  }
+
+  private target(): SecretTarget {
+    return {
+      id: this.node.path,
+      arns: [this.secretArnForPolicies],
+      keyArns: this.secretsKey ? [this.secretsKey.keyArn] : [],
+      regions: [this.scope.region],
+    };
   }
 
   /** @internal */
@@ -851,12 +876,7 @@ class ImportedSecret extends SecretBase {
       }
     }
     const policy = WorkloadPolicy.of(grantee);
-    const target = {
-      id: this.node.path,
-      arns: [this.secretArnForPolicies],
-      keyArns: this.secretsKey ? [this.secretsKey.keyArn] : [],
-      regions: [this.scope.region],
-    };
+    const target = this.target();
     policy._allowSecrets(action, [target]);
     return policyGrant(policy, secretGrantStatements(action, secretActions(action), target));
   }

@@ -132,6 +132,8 @@ export class WorkloadPolicy extends Construct {
   private readonly viaKeys = new Set<string>();
   private readonly viaKeySources: LazyScopeSource[] = [];
   private readonly viaScopes = new Map<string, SecretScope>();
+  /** Secrets whose key (only) was granted through `secret.encryptionKey`. */
+  private readonly keyOnly = new Map<string, SecretTarget>();
   private viaEncrypt = false;
   private readonly directDecrypt = new Set<string>();
   private readonly directEncrypt = new Set<string>();
@@ -220,6 +222,15 @@ export class WorkloadPolicy extends Construct {
     const all = new Map(this.exact[action]);
     this.exactSources[action].forEach(src => src.targets().forEach(t => all.set(t.id, t)));
     return [...all.values()];
+  }
+
+  /**
+   * @internal Allow a secret's key through Secrets Manager for that secret only (kms:ViaService + its SecretARN
+   * encryption context), without the secret actions: what a grant on `secret.encryptionKey` means.
+   */
+  public _allowSecretKeys(encrypt: boolean, target: SecretTarget): void {
+    this.keyOnly.set(target.id, target);
+    this.viaEncrypt = this.viaEncrypt || encrypt;
   }
 
   /** @internal Allow using keys through Secrets Manager only (kms:ViaService + SecretARN encryption context). */
@@ -315,6 +326,11 @@ export class WorkloadPolicy extends Construct {
         regions.push(...t.regions.filter(r => !regions.includes(r)));
         contexts.push(...t.arns.filter(a => !contexts.includes(a)));
       }
+    }
+    for (const t of this.keyOnly.values()) {
+      t.keyArns.forEach(k => keys.add(k));
+      regions.push(...t.regions.filter(r => !regions.includes(r)));
+      contexts.push(...t.arns.filter(a => !contexts.includes(a)));
     }
     if (keys.size > 0 && contexts.length > 0) {
       statements.push({

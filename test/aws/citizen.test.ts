@@ -98,7 +98,11 @@ describe('a Keyward secret is an aws-cdk-lib ISecret', () => {
     t.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: { Ref: secretId }, TargetType: 'AWS::RDS::DBInstance' });
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(30 days)' } });
     t.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: 'keyward:rotation', Value: 'lambda' }]) });
-    expectExactRead(keywardPolicyOf(t, 'OrdersProxyIAMRole'), DB_PATTERN);
+    const proxy = keywardPolicyOf(t, 'OrdersProxyIAMRole');
+    expectExactRead(proxy, DB_PATTERN);
+    // aws-cdk-lib's proxy also calls secret.encryptionKey.grantDecrypt(role): the key through Secrets Manager for this
+    // secret only, not the key itself (which would decrypt every secret it encrypts).
+    expect(proxy.map((s: any) => s.Sid)).not.toContain('KeywardKeyDecrypt');
     expect(JSON.stringify(nonKeywardStatements(t))).not.toMatch(/secretsmanager:|kms:Decrypt/);
   });
 
@@ -201,6 +205,28 @@ describe('a Keyward secret is an aws-cdk-lib ISecret', () => {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, credentials: rds.Credentials.fromSecret(secret),
     });
     expectKeywardError(() => secret.attach(instance), 'Svc/Db', 'secret-attachment');
+  });
+});
+
+describe('secret.encryptionKey: the key as the secret shows it to aws-cdk-lib', () => {
+  test('its grants allow the key through Secrets Manager for that secret only; other actions and other accounts throw', () => {
+    const stack = newStack();
+    const key = new SecretsKey(stack, 'Key');
+    const secret = new Secret(stack, 'Db', { secretName: DB_NAME, encryptionKey: key, rotation: NO_ROTATION });
+    new Secret(stack, 'Other', { secretName: 'orders/other', encryptionKey: key, rotation: NO_ROTATION });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(stack.resolve(secret.encryptionKey!.keyArn)).toEqual(stack.resolve(key.keyArn));
+    const grant = secret.encryptionKey!.grantDecrypt(role);
+    expect(grantedActions(grant)).toEqual([['kms:Decrypt']]);
+    const statements = keywardPolicyOf(Template.fromStack(stack), 'R');
+    expect(statements).toEqual([expect.objectContaining({
+      Sid: 'KeywardSecretsKeys', Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` }, StringLike: { 'kms:EncryptionContext:SecretARN': DB_PATTERN } },
+    })]);
+    expectKeywardError(() => secret.encryptionKey!.grant(role, 'kms:CreateGrant'), 'Svc/Db', 'key-grant-action');
+    expectKeywardError(() => secret.encryptionKey!.grantSign(role), 'Svc/Key', 'key-usage');
+    expectKeywardError(() => secret.encryptionKey!.grantDecrypt(iam.Role.fromRoleArn(stack, 'Foreign', 'arn:aws:iam::222222222222:role/reader')),
+      'Svc/Db', 'cross-account');
   });
 });
 

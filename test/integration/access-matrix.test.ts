@@ -21,6 +21,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GrantMode, Secret, SecretCatalog, SecretRotation, WorkloadPolicy } from '../../lib/aws';
 import { Assembly, Caller, decide, decryptContext, defaultKeyPolicy, Env, RoleModel, SecretModel, secretContext } from './support/iam-eval';
@@ -212,6 +217,57 @@ describe('a scale app: 600 SecretCatalog secrets', () => {
     const granted = (i: number) => i % 2 === 0 && i / 2 < fits;
     evaluate(`scale exact mode (${fits} of 600)`, scaleApp(GrantMode.EXACT, granted), granted, GrantMode.EXACT);
     expect(scaleMatrix.mismatches()).toEqual([]);
+  });
+});
+
+describe('aws-cdk-lib consumers: Keyward secrets passed to RDS, ECS, CodeBuild and Lambda APIs', () => {
+  test('each consumer\'s role reads exactly the secret the app gave that API, through the grants aws-cdk-lib made', () => {
+    const rotation = SecretRotation.none('matrix test secret: rotation is not what this test is about');
+    const outdir = synthApp((app) => {
+      const stack = new Stack(app, 'Citizen', { env: ENV });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
+      const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+      const db = new Secret(stack, 'Db', { secretName: 'citizen/db', rotation });
+      const instance = new rds.DatabaseInstance(stack, 'Orders', {
+        engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: isolated,
+        credentials: rds.Credentials.fromSecret(db),
+      });
+      instance.addProxy('Proxy', { vpc, vpcSubnets: isolated, secrets: [instance.secret!] });
+      const task = new ecs.FargateTaskDefinition(stack, 'Task');
+      task.addContainer('App', {
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'),
+        secrets: { TOKEN: ecs.Secret.fromSecretsManager(new Secret(stack, 'Ecs', { secretName: 'citizen/ecs', rotation })) },
+      });
+      new codebuild.Project(stack, 'Build', {
+        buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['make'] } } }),
+        environment: {
+          buildImage: codebuild.LinuxBuildImage.fromDockerRegistry('registry.example.com/builder:1', {
+            secretsManagerCredentials: new Secret(stack, 'Registry', { secretName: 'citizen/registry', rotation }),
+          }),
+        },
+      });
+      const fn = new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      });
+      const asCdk: secretsmanager.ISecret = new Secret(stack, 'Fn1', { secretName: 'citizen/lambda', rotation });
+      asCdk.grantRead(fn);
+    });
+    // What the app declares: the proxy gets the database secret, the task's execution role its secret, the build
+    // project the registry credentials, the function the secret it was granted. Nothing else, no writes.
+    const DECLARED: { [rolePrefix: string]: string } = {
+      OrdersProxyIAMRole: 'citizen/db', TaskExecutionRole: 'citizen/ecs', BuildRole: 'citizen/registry', FnServiceRole: 'citizen/lambda',
+    };
+    const assembly = new Assembly(outdir, ENV);
+    for (const prefix of Object.keys(DECLARED)) assembly.role(prefix);
+    for (const role of assembly.roles) {
+      const declared = Object.entries(DECLARED).find(([p]) => role.id.split('/')[1].startsWith(p))?.[1];
+      for (const secret of assembly.secrets) {
+        for (const action of ACTIONS) {
+          cell('aws-cdk-lib consumers', roleCaller(role), secret, action, READ.includes(action) && declared === secret.name ? 'allowed' : 'denied', assembly.keys);
+        }
+      }
+    }
+    expect(matrix.mismatches()).toEqual([]);
   });
 });
 

@@ -1,0 +1,110 @@
+// Internal: a secret's key as the secret shows it to aws-cdk-lib (`secret.encryptionKey`).
+//
+// aws-cdk-lib code that reads a secret also asks for its key: `secret.encryptionKey.grantDecrypt(role)` (RDS proxy),
+// `grantEncryptDecrypt(...)` (rotation). What it asks for is the use of the key for that secret, which is what a
+// workload reading the secret through Secrets Manager needs. Granting the key itself would let the role decrypt every
+// secret the key encrypts. So grants through this view allow the key only through Secrets Manager for this secret
+// (kms:ViaService and kms:EncryptionContext:SecretARN), in the grantee's Keyward policy; everything else is the key's.
+import { RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import type { ISecretsKey } from '../secrets-key';
+import { WorkloadPolicy } from '../workload-policy';
+import type { SecretTarget } from './access';
+import { policyGrant } from './grants';
+import { crossAccountPrincipal } from './principals';
+
+const DECRYPT = ['kms:Decrypt'];
+const ENCRYPT = ['kms:Encrypt', 'kms:GenerateDataKey'];
+/** Actions a grant through the view may name: what Secrets Manager uses the key for. */
+const VIA_SECRETS_MANAGER = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']);
+
+export class SecretKeyView extends Resource implements kms.IKey {
+  public readonly keyArn: string;
+  public readonly keyId: string;
+
+  constructor(scope: Construct, id: string, private readonly key: ISecretsKey, private readonly target: () => SecretTarget) {
+    super(scope, id, { account: key.env.account, region: key.env.region });
+    this.keyArn = key.keyArn;
+    this.keyId = key.keyId;
+  }
+
+  public get keyRef(): kms.KeyReference {
+    return this.key.keyRef;
+  }
+
+  public addAlias(aliasName: string): kms.Alias {
+    return this.key.addAlias(aliasName);
+  }
+
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    return this.key.addToResourcePolicy(statement, allowNoOp);
+  }
+
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.key.applyRemovalPolicy(policy);
+  }
+
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantForSecret(grantee, false);
+  }
+
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantForSecret(grantee, true, false);
+  }
+
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantForSecret(grantee, true);
+  }
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    const other = actions.filter(a => !VIA_SECRETS_MANAGER.has(a));
+    if (actions.length === 0 || other.length > 0) {
+      fail(this.node.scope!, 'key-grant-action', `cannot grant ${other.length > 0 ? other.join(', ') : 'no action'} through the secret's key: `
+        + 'a grant on secret.encryptionKey allows the key through Secrets Manager for this secret only; grant other use on the key itself (secret.secretsKey)');
+    }
+    const encrypt = actions.some(a => a !== 'kms:Decrypt' && a !== 'kms:DescribeKey');
+    return this.grantForSecret(grantee, encrypt, actions.includes('kms:Decrypt') || !encrypt);
+  }
+
+  public grantSign(_grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantSign(_grantee);
+  }
+
+  public grantVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantVerify(_grantee);
+  }
+
+  public grantSignVerify(_grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantSignVerify(_grantee);
+  }
+
+  public grantGenerateMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantGenerateMac(_grantee);
+  }
+
+  public grantVerifyMac(_grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantVerifyMac(_grantee);
+  }
+
+  private grantForSecret(grantee: iam.IGrantable, encrypt: boolean, decrypt = true): iam.Grant {
+    const secret = this.node.scope!;
+    if (crossAccountPrincipal(grantee, Stack.of(secret).account, secret)) {
+      fail(secret, 'cross-account', 'a principal of another account is granted a secret with secret.grantRead/grantWrite, which adds the '
+        + 'key-policy statement for this secret; the secret\'s encryptionKey cannot add it alone');
+    }
+    const target = this.target();
+    const policy = WorkloadPolicy.of(grantee);
+    policy._allowSecretKeys(encrypt, target);
+    return policyGrant(policy, [{
+      actions: [...(decrypt ? DECRYPT : []), ...(encrypt ? ENCRYPT : [])],
+      resources: [...new Set(target.keyArns)],
+      conditions: {
+        StringEquals: { 'kms:ViaService': [...new Set(target.regions)].map(r => `secretsmanager.${r}.amazonaws.com`) },
+        StringLike: { 'kms:EncryptionContext:SecretARN': target.arns },
+      },
+    }]);
+  }
+}
