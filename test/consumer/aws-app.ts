@@ -3,7 +3,9 @@
 import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret, SecretContent, SecretRotation } from 'keyward/aws';
 import { AwsGuard } from 'keyward/guard';
 
@@ -19,8 +21,17 @@ const apiKey = new Secret(stack, 'PaymentApiKey', {
 const worker = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
 apiKey.grantRead(worker);
 
-const template = app.synth().getStackByName('Orders').template as { Resources: Record<string, { Type: string }> };
+// A Keyward secret is this app's aws-cdk-lib ISecret (type-checked by ts-node against the consumer's aws-cdk-lib):
+// ECS injects it, and the execution role's grant lands in its Keyward policy, not a default policy.
+const asCdk: secretsmanager.ISecret = apiKey;
+const task = new ecs.FargateTaskDefinition(stack, 'Task');
+task.addContainer('App', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.37'), secrets: { API_KEY: ecs.Secret.fromSecretsManager(asCdk) } });
+
+const template = app.synth().getStackByName('Orders').template as { Resources: Record<string, { Type: string; Properties?: unknown }> };
 const types = Object.values(template.Resources).map((r) => r.Type);
+const defaultPolicies = JSON.stringify(Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy'));
+assert.ok(!/secretsmanager:|kms:/.test(defaultPolicies), 'no secret or key permission in a default policy');
+assert.equal(types.filter((t) => t === 'AWS::IAM::ManagedPolicy').length, 2, 'one Keyward policy for the worker, one for the execution role');
 for (const type of ['AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::SecretsManager::ResourcePolicy', 'AWS::IAM::ManagedPolicy']) {
   assert.ok(types.includes(type), `${type} in the template`);
 }
