@@ -470,6 +470,7 @@ export class Secret extends SecretBase {
         if (tagCount > MAX_SECRET_TAGS) {
           problems.push(formatViolation(this, 'tag-limit', `secret carries ${tagCount} tags (Secrets Manager allows ${MAX_SECRET_TAGS}); grant workloads through a SecretGroup`));
         }
+        problems.push(...this.addedStatementProblems());
         const policySize = resolvedPolicySize(this, this.renderResourcePolicy());
         if (policySize > SECRET_POLICY_MAX_CHARS) {
           problems.push(formatViolation(this, 'secret-policy-size', `the secret's resource policy would be ${fmt(policySize)} characters once resolved, `
@@ -550,6 +551,37 @@ export class Secret extends SecretBase {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     this.addedStatements.push(statement);
     return { statementAdded: true, policyDependable: this.resourcePolicy };
+  }
+
+  /**
+   * Statements added with addToResourcePolicy that allow a principal the resource policy's own deny refuses (another
+   * account than the owning and shared ones, or anyone): they would look granted and never work — or, for anyone,
+   * be refused by Secrets Manager's public-policy block at deploy.
+   */
+  private addedStatementProblems(): string[] {
+    const problems: string[] = [];
+    for (const st of this.addedStatements) {
+      const json = Stack.of(this).resolve(st.toStatementJson()) as { Effect?: string; Principal?: unknown; Sid?: string };
+      if (json.Effect !== 'Allow' || json.Principal === undefined) {
+        continue;
+      }
+      const principal = json.Principal as string | { [k: string]: unknown };
+      const values = principal === '*' ? ['*'] : Object.values(principal).flatMap(v => (Array.isArray(v) ? v : [v]));
+      for (const v of values) {
+        if (typeof v !== 'string' || Token.isUnresolved(v) || v.endsWith('.amazonaws.com')) {
+          continue;
+        }
+        const account = v === '*' ? '*' : /^\d{12}$/.test(v) ? v : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(v)?.[1];
+        // An env-agnostic stack's own account is unknown: only a wildcard principal can be told apart then.
+        const unknownOwn = this.allowedAccounts.some(x => Token.isUnresolved(x));
+        if (account === '*' || (account !== undefined && !unknownOwn && !this.allowedAccounts.includes(account))) {
+          problems.push(formatViolation(this, 'resource-policy-account', `the statement ${json.Sid ?? ''} added with addToResourcePolicy allows `
+            + `${v}, but the secret's resource policy denies every principal outside ${this.allowedAccounts.join(', ')}; give the account in `
+            + 'sharedWithAccounts (or grant the principal with grantRead, which adds it), or remove the statement'));
+        }
+      }
+    }
+    return problems;
   }
 
   /** @internal A rotation schedule was added with addRotationSchedule: that is the rotation decision. */
@@ -776,7 +808,16 @@ export class Secret extends SecretBase {
         statements.push({ Sid: crossAccountSid(action), Effect: 'Allow', Principal: { AWS: single(principals) }, Action: secretActions(action), Resource: '*' });
       }
     }
-    statements.push(...this.addedStatements.map(st => st.toStatementJson()));
+    // Statements added as asked, each once (several rotations each call denyAccountRootDelete).
+    const seen = new Set<string>();
+    for (const st of this.addedStatements) {
+      const json = st.toStatementJson();
+      const key = JSON.stringify(Stack.of(this).resolve(json));
+      if (!seen.has(key)) {
+        seen.add(key);
+        statements.push(json);
+      }
+    }
     return { Version: '2012-10-17', Statement: statements };
   }
 }

@@ -7,7 +7,7 @@ import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { hashId, SecretTarget } from './private/access';
 import { policyGrant, resourcePolicyGrant } from './private/grants';
 import { fmt, KEY_POLICY_MAX_BYTES, resolvedPolicySize } from './private/policy-size';
-import { crossAccountPrincipal } from './private/principals';
+import { appIdentityBehind, crossAccountPrincipal } from './private/principals';
 import { claimUniqueName } from './private/unique-names';
 import { WorkloadPolicy } from './workload-policy';
 
@@ -89,6 +89,8 @@ const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'
 
 /** Shared logic of created and imported keys: the aws-cdk-lib `IKey` surface and the grants. */
 export abstract class SecretsKeyBase extends Resource implements ISecretsKey {
+  /** Key-policy statements for principals of other accounts (direct use), by Sid. */
+  private readonly crossAccountDirect = new Map<string, iam.PolicyStatement>();
   public abstract readonly keyArn: string;
   public abstract readonly keyId: string;
   public abstract readonly keyRegion: string;
@@ -210,13 +212,36 @@ export abstract class SecretsKeyBase extends Resource implements ISecretsKey {
       const kind = actions.length === 1 && actions[0] === 'kms:Decrypt' ? 'Decrypt'
         : actions.length === 1 + ENCRYPT_ACTIONS.length && actions[0] === 'kms:Decrypt' ? 'EncryptDecrypt'
           : `Use${hashId(actions.join(',')).slice(0, 8)}`;
-      const statement = new iam.PolicyStatement({
-        sid: `KeywardCrossAccount${kind}${foreign.account}`,
+      // One statement per principal and set of actions (two principals of one account must not share a Sid).
+      const sid = `KeywardCrossAccount${kind}${hashId(foreign.arn).slice(0, 10)}`;
+      const statement = this.crossAccountDirect.get(sid) ?? new iam.PolicyStatement({
+        sid,
         principals: [new iam.ArnPrincipal(foreign.arn)],
         actions,
         resources: ['*'],
       });
-      this._addCrossAccountStatement(statement, `grant key use to ${foreign.arn} in account ${foreign.account}`);
+      if (!this.crossAccountDirect.has(sid)) {
+        this._addCrossAccountStatement(statement, `grant key use to ${foreign.arn} in account ${foreign.account}`);
+        this.crossAccountDirect.set(sid, statement);
+      }
+      return resourcePolicyGrant(grantee, this, this, statement, [this.keyArn]);
+    }
+    const principal = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal)) {
+      // aws-cdk-lib's kms.ViaServicePrincipal(service, role) and the like: the role's Keyward policy, with the conditions.
+      const behind = appIdentityBehind(principal, this);
+      if (behind) {
+        const policy = WorkloadPolicy.of(behind.identity);
+        policy._allowKeyActions(this.keyArn, actions, behind.conditions);
+        return policyGrant(policy, [{ actions, resources: [this.keyArn], conditions: behind.conditions as { [operator: string]: { [key: string]: unknown } } }]);
+      }
+      // Anything else (a service, an account root through a service): what aws-cdk-lib's keys do, a key-policy
+      // statement for exactly that principal — or, on an imported key, an error rather than a dropped grant.
+      const statement = new iam.PolicyStatement({ actions, resources: ['*'], principals: [principal] });
+      if (!this.addToResourcePolicy(statement).statementAdded) {
+        fail(this, 'workload-principal', `cannot grant ${actions.join(', ')} to ${JSON.stringify(Stack.of(this).resolve(principal.policyFragment.principalJson))}: `
+          + 'it is not a role or user of this app, and the key is imported, so its key policy cannot take the statement');
+      }
       return resourcePolicyGrant(grantee, this, this, statement, [this.keyArn]);
     }
     const policy = WorkloadPolicy.of(grantee);

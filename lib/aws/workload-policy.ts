@@ -72,6 +72,19 @@ export class WorkloadPolicy extends Construct {
   public static of(grantable: iam.IGrantable, options: WorkloadPolicyOptions = {}): WorkloadPolicy {
     const principal = grantable.grantPrincipal;
     const owner = WorkloadPolicy.ownerOf(principal, grantable);
+    try {
+      return WorkloadPolicy.findOrCreate(owner, principal, options);
+    } catch (e) {
+      // A refused principal leaves nothing behind: a later grant must not find a half-built policy and report success.
+      const left = owner.node.tryFindChild(POLICY_ID);
+      if (left !== undefined && !(left as WorkloadPolicy)._complete) {
+        owner.node.tryRemoveChild(POLICY_ID);
+      }
+      throw e;
+    }
+  }
+
+  private static findOrCreate(owner: IConstruct, principal: iam.IPrincipal, options: WorkloadPolicyOptions): WorkloadPolicy {
     const found = owner.node.tryFindChild(POLICY_ID);
     if (found !== undefined && !WorkloadPolicy.isWorkloadPolicy(found)) {
       fail(owner, 'workload-principal', `the principal already has a child "${POLICY_ID}" that is not a Keyward workload policy`);
@@ -125,6 +138,8 @@ export class WorkloadPolicy extends Construct {
   /** The managed policy resource. */
   public readonly resource: iam.CfnManagedPolicy;
 
+  /** @internal Whether construction finished (a refused principal's policy is removed again). */
+  public _complete = false;
   private readonly tagAccess = new Map<string, TagAccess>();
   private readonly exact = { read: new Map<string, SecretTarget>(), write: new Map<string, SecretTarget>() };
   private readonly exactSources: { read: LazyTargets[]; write: LazyTargets[] } = { read: [], write: [] };
@@ -134,11 +149,16 @@ export class WorkloadPolicy extends Construct {
   private readonly viaScopes = new Map<string, SecretScope>();
   /** Secrets whose key (only) was granted through `secret.encryptionKey`. */
   private readonly keyOnly = new Map<string, SecretTarget>();
-  private viaEncrypt = false;
+  /** Secrets whose key was granted for encryption through `secret.encryptionKey`. */
+  private readonly keyOnlyEncrypt = new Set<string>();
+  /** Accounts and regions whose tag-matched secrets this workload may write (tag mode). */
+  private readonly viaEncryptScopes = new Map<string, SecretScope>();
   private readonly directDecrypt = new Set<string>();
   private readonly directEncrypt = new Set<string>();
   /** Other direct key actions (`key.grant(role, ...actions)`): sorted action list → key ARNs. */
   private readonly directOther = new Map<string, Set<string>>();
+  /** Direct key actions with conditions (a ViaServicePrincipal's): JSON of actions and conditions → what to render. */
+  private readonly directConditioned = new Map<string, { actions: string[]; conditions: iam.Conditions; keyArns: Set<string> }>();
   private randomPassword = false;
 
   private constructor(owner: IConstruct, id: string, principal: iam.IPrincipal, options: WorkloadPolicyOptions) {
@@ -176,6 +196,7 @@ export class WorkloadPolicy extends Construct {
       },
     });
     this.node.addValidation({ validate: () => [...this.sizeProblems(), ...this.quotaProblems()] });
+    this._complete = true;
   }
 
   /** @internal Allow tag-matched access (own tag, or a group tag) to Keyward secrets in `scopes`. */
@@ -211,9 +232,6 @@ export class WorkloadPolicy extends Construct {
       this.exactSources[action].push(targets);
     }
     const keyed = Array.isArray(targets) ? targets.some(t => t.keyArns.length > 0) : true;
-    if (action === 'write') {
-      this.viaEncrypt = this.viaEncrypt || keyed;
-    }
     return [action === 'read' ? 'KeywardRead' : 'KeywardWrite', ...(keyed ? ['KeywardSecretsKeys'] : [])];
   }
 
@@ -230,7 +248,9 @@ export class WorkloadPolicy extends Construct {
    */
   public _allowSecretKeys(encrypt: boolean, target: SecretTarget): void {
     this.keyOnly.set(target.id, target);
-    this.viaEncrypt = this.viaEncrypt || encrypt;
+    if (encrypt) {
+      this.keyOnlyEncrypt.add(target.id);
+    }
   }
 
   /** @internal Allow using keys through Secrets Manager only (kms:ViaService + SecretARN encryption context). */
@@ -240,7 +260,9 @@ export class WorkloadPolicy extends Construct {
     if (source && !this.viaKeySources.includes(source)) {
       this.viaKeySources.push(source);
     }
-    this.viaEncrypt = this.viaEncrypt || encrypt;
+    if (encrypt) {
+      scopes.forEach(s => this.viaEncryptScopes.set(scopeKey(s), s));
+    }
     return ['KeywardSecretsKeys'];
   }
 
@@ -248,7 +270,15 @@ export class WorkloadPolicy extends Construct {
    * @internal Allow direct use of a key (key.grantDecrypt, grantEncrypt, grantEncryptDecrypt, grant): decryption and
    * aws-cdk-lib's encryption set each go to one statement; any other set of actions to a statement of its own.
    */
-  public _allowKeyActions(keyArn: string, actions: string[]): void {
+  public _allowKeyActions(keyArn: string, actions: string[], conditions?: iam.Conditions): void {
+    if (conditions !== undefined && Object.keys(conditions).length > 0) {
+      // A conditioned grant (e.g. kms:ViaService of aws-cdk-lib's ViaServicePrincipal) keeps its conditions: a statement of its own.
+      const key = JSON.stringify([[...actions].sort(), Stack.of(this).resolve(conditions)]);
+      const entry = this.directConditioned.get(key) ?? { actions: [...actions].sort(), conditions, keyArns: new Set<string>() };
+      entry.keyArns.add(keyArn);
+      this.directConditioned.set(key, entry);
+      return;
+    }
     const rest = new Set(actions);
     if (rest.delete('kms:Decrypt')) {
       this.directDecrypt.add(keyArn);
@@ -333,16 +363,34 @@ export class WorkloadPolicy extends Construct {
       contexts.push(...t.arns.filter(a => !contexts.includes(a)));
     }
     if (keys.size > 0 && contexts.length > 0) {
+      // Encryption only for the secrets written: a write grant on one secret must not let the workload encrypt under
+      // another's context. One statement when every context is written (or none), two otherwise.
+      const written = new Set([
+        ...this.exactTargets('write').filter(t => t.keyArns.length > 0).flatMap(t => t.arns),
+        ...[...this.keyOnly.values()].filter(t => this.keyOnlyEncrypt.has(t.id)).flatMap(t => t.arns),
+        ...[...this.viaEncryptScopes.values()].map(secretPattern),
+      ]);
+      const condition = (arns: string[]) => ({
+        'StringEquals': { 'kms:ViaService': single(regions.map(r => `secretsmanager.${r}.amazonaws.com`)) },
+        'StringLike': { 'kms:EncryptionContext:SecretARN': single(arns) },
+      });
+      const all = written.size > 0 && contexts.every(c => written.has(c));
       statements.push({
         Sid: 'KeywardSecretsKeys',
         Effect: 'Allow',
-        Action: this.viaEncrypt ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt',
+        Action: all ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt',
         Resource: single([...keys]),
-        Condition: {
-          'StringEquals': { 'kms:ViaService': single(regions.map(r => `secretsmanager.${r}.amazonaws.com`)) },
-          'StringLike': { 'kms:EncryptionContext:SecretARN': single(contexts) },
-        },
+        Condition: condition(contexts),
       });
+      if (!all && written.size > 0) {
+        statements.push({
+          Sid: 'KeywardSecretsKeysWrite',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          Resource: single([...keys]),
+          Condition: condition(contexts.filter(c => written.has(c))),
+        });
+      }
     }
     if (this.directDecrypt.size > 0) {
       statements.push({ Sid: 'KeywardKeyDecrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: single([...this.directDecrypt]) });
@@ -350,6 +398,11 @@ export class WorkloadPolicy extends Construct {
     if (this.directEncrypt.size > 0) {
       statements.push({
         Sid: 'KeywardKeyEncrypt', Effect: 'Allow', Action: DIRECT_ENCRYPT_ACTIONS, Resource: single([...this.directEncrypt]),
+      });
+    }
+    for (const [id, { actions, conditions, keyArns }] of this.directConditioned) {
+      statements.push({
+        Sid: `KeywardKeyUse${hashId(id).slice(0, 8)}`, Effect: 'Allow', Action: single(actions), Resource: single([...keyArns]), Condition: conditions,
       });
     }
     for (const [actions, keyArns] of this.directOther) {

@@ -1,4 +1,4 @@
-import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CustomResource, NestedStack, RemovalPolicy, SecretValue, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, CustomResource, NestedStack, RemovalPolicy, SecretValue, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -55,17 +55,35 @@ describe('AwsGuard plaintext rules', () => {
     expect(error?.message).not.toContain(FAKE_AKIA);
   });
 
-  test('references to secrets pass: dynamic references, Ref/GetAtt, ARNs', () => {
+  test('references to secrets pass: Ref/GetAtt, ARNs, and dynamic references where the service resolves them', () => {
     const { error, findings } = guarded((s) => {
       const secret = new secretsmanager.Secret(s, 'Db', { removalPolicy: RemovalPolicy.RETAIN });
-      fn(s, 'Api', {
-        DB_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(),
-        DB_SECRET_ARN: secret.secretArn,
-        TABLE: 'orders',
-      });
+      fn(s, 'Api', { DB_SECRET_ARN: secret.secretArn, TABLE: 'orders' });
+      new CfnResource(s, 'Database', { type: 'AWS::RDS::DBInstance', properties: { MasterUserPassword: secret.secretValueFromJson('password').unsafeUnwrap() } });
     });
     expect(findings).toEqual([]);
     expect(error).toBeUndefined();
+  });
+
+  test('a dynamic reference to a secret value in a Lambda, ECS or CodeBuild plain-text environment is a finding: resolved to the value at deploy', () => {
+    const { findings } = guarded((s) => {
+      const secret = new secretsmanager.Secret(s, 'Db', { removalPolicy: RemovalPolicy.RETAIN });
+      fn(s, 'Api', { DB_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap() });
+      const task = new ecs.FargateTaskDefinition(s, 'Task');
+      task.addContainer('app', {
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+        environment: { DB: secret.secretValue.unsafeUnwrap() },
+      });
+      new CfnResource(s, 'Build', {
+        type: 'AWS::CodeBuild::Project',
+        properties: { Environment: { EnvironmentVariables: [{ Name: 'TOKEN', Type: 'PLAINTEXT', Value: '{{resolve:ssm-secure:/ci/token}}' }] } },
+      });
+    });
+    expect(findings.map((f) => [f.ruleId, f.propertyPath])).toEqual(expect.arrayContaining([
+      ['keyward:plaintext-lambda-environment', 'Properties.Environment.Variables.DB_PASSWORD'],
+      ['keyward:plaintext-ecs-environment', expect.stringMatching(/^Properties\.ContainerDefinitions\[0\]\.Environment/)],
+      ['keyward:plaintext-codebuild-environment', 'Properties.Environment.EnvironmentVariables[0].Value'],
+    ]));
   });
 
   test('ECS environment literal is flagged; container secrets are not', () => {

@@ -1,5 +1,5 @@
 // Internal: decide whether a grantee is in another account than the resource it is granted.
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { principalArnProblems } from '../../core/aws-names';
@@ -53,4 +53,31 @@ export function assertWorkloadPrincipal(resource: IConstruct, grantee: iam.IGran
   fail(resource, 'workload-principal', `cannot grant ${action} to ${json}: it is not an IAM role, user or group construct of this app, `
     + 'so it cannot carry a Keyward workload policy (grant the role the service uses instead, e.g. the role of the function or task; '
     + 'for a principal in another account, use a role imported with iam.Role.fromRoleArn)');
+}
+
+/**
+ * The role or user of this stack that a principal which is not itself a construct stands for (aws-cdk-lib's
+ * `kms.ViaServicePrincipal(service, role)`, `PrincipalWithConditions`), with the conditions it carries — read from the
+ * principal's public policy fragment: its one AWS principal is `Fn::GetAtt <logical id>.Arn` of an `AWS::IAM::Role` or
+ * `AWS::IAM::User` of `scope`'s stack. Undefined for anything else (an account root, a service, a role elsewhere).
+ */
+export function appIdentityBehind(principal: iam.IPrincipal, scope: IConstruct): { identity: iam.IGrantable; conditions: iam.Conditions } | undefined {
+  const stack = Stack.of(scope);
+  const fragment = principal.policyFragment;
+  const json = stack.resolve(fragment.principalJson) as { [k: string]: unknown };
+  if (Object.keys(json).length !== 1 || json.AWS === undefined) {
+    return undefined;
+  }
+  const aws = Array.isArray(json.AWS) ? (json.AWS.length === 1 ? json.AWS[0] : undefined) : json.AWS;
+  const getAtt = (aws as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn') {
+    return undefined;
+  }
+  const cfn = stack.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack
+    && (c.cfnResourceType === 'AWS::IAM::Role' || c.cfnResourceType === 'AWS::IAM::User') && stack.resolve(c.logicalId) === getAtt[0]);
+  const owner = cfn?.node.scope as (IConstruct & Partial<iam.IGrantable>) | undefined;
+  if (owner === undefined || owner.grantPrincipal === undefined) {
+    return undefined;
+  }
+  return { identity: owner as iam.IGrantable, conditions: fragment.conditions };
 }

@@ -14,7 +14,7 @@ import type { ISecretsKey } from '../secrets-key';
 import { WorkloadPolicy } from '../workload-policy';
 import type { SecretTarget } from './access';
 import { policyGrant } from './grants';
-import { crossAccountPrincipal } from './principals';
+import { appIdentityBehind, crossAccountPrincipal } from './principals';
 
 const DECRYPT = ['kms:Decrypt'];
 const ENCRYPT = ['kms:Encrypt', 'kms:GenerateDataKey'];
@@ -96,7 +96,20 @@ export class SecretKeyView extends Resource implements kms.IKey {
         + 'key-policy statement for this secret; the secret\'s encryptionKey cannot add it alone');
     }
     const target = this.target();
-    const policy = WorkloadPolicy.of(grantee);
+    let workload = grantee;
+    if (!Construct.isConstruct(grantee.grantPrincipal)) {
+      // aws-cdk-lib's kms.ViaServicePrincipal('secretsmanager.<region>.amazonaws.com', role) (a rotation schedule, a
+      // secret attachment): the role, for this secret through Secrets Manager — which is what the view grants anyway.
+      const behind = appIdentityBehind(grantee.grantPrincipal, secret);
+      const viaSecretsManager = behind !== undefined && Object.entries(Stack.of(secret).resolve(behind.conditions) as { [op: string]: { [k: string]: unknown } })
+        .every(([op, c]) => op === 'StringEquals' && Object.entries(c).every(([k, v]) => k === 'kms:ViaService' && /^secretsmanager\./.test(String(v))));
+      if (!behind || !viaSecretsManager) {
+        fail(secret, 'workload-principal', `cannot grant the secret's key to ${JSON.stringify(Stack.of(secret).resolve(grantee.grantPrincipal.policyFragment.principalJson))}: `
+          + 'a grant on secret.encryptionKey is for a role or user of this app, through Secrets Manager; grant the key itself (secretsKey) for anything else');
+      }
+      workload = behind.identity;
+    }
+    const policy = WorkloadPolicy.of(workload);
     policy._allowSecretKeys(encrypt, target);
     return policyGrant(policy, [{
       actions: [...(decrypt ? DECRYPT : []), ...(encrypt ? ENCRYPT : [])],

@@ -1,4 +1,4 @@
-import { Detection, detectSecret, detectSecretsInText } from '../../core/detect';
+import { Detection, DetectionKind, detectSecret, detectSecretsInText } from '../../core/detect';
 
 /** A string found in a template or Terraform document, with where it was and the key it was stored under. */
 export interface FoundSecret {
@@ -174,6 +174,44 @@ function flattenString(value: unknown): string | undefined {
     return arg[0].replace(/\$\{([^}!]+)\}/g, (whole, v: string) => (typeof vars[v] === 'string' ? (vars[v] as string) : whole));
   }
   return undefined;
+}
+
+/** A CloudFormation dynamic reference to a secret's value: resolved to the plaintext by CloudFormation at deploy. */
+const DYNAMIC_SECRET_REFERENCE = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
+
+/**
+ * Dynamic references to secret values (`{{resolve:secretsmanager:…}}`, `{{resolve:ssm-secure:…}}`) in a value that is
+ * stored as plain text where it is deployed (a Lambda environment, an ECS `Environment`, a CodeBuild PLAINTEXT
+ * variable): the template holds only the reference, but the deployed configuration holds the value.
+ */
+export function findDynamicSecretReferences(value: unknown, path: string): FoundSecret[] {
+  const out: FoundSecret[] = [];
+  const visit = (v: unknown, at: string): void => {
+    const flat = flattenString(v);
+    if (flat !== undefined) {
+      const match = DYNAMIC_SECRET_REFERENCE.exec(flat);
+      if (match) {
+        out.push({
+          path: at,
+          detection: {
+            kind: DetectionKind.SECRET_NAME,
+            label: 'a dynamic reference to a secret value, which CloudFormation resolves to the plaintext in this property at deploy',
+            secret: match[0],
+          },
+        });
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${at}[${i}]`));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        visit(x, `${at}.${k}`);
+      }
+    }
+  };
+  visit(value, path);
+  return out;
 }
 
 /** Convenience: all secrets in a value. */

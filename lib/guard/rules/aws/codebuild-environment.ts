@@ -1,6 +1,6 @@
 import { PLAINTEXT_FIX_AWS } from '../../private/format';
 import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../private/rule';
-import { findSecrets } from '../../private/walk';
+import { findDynamicSecretReferences, findSecrets } from '../../private/walk';
 
 /** PLAINTEXT CodeBuild variables are shown in the console and the project definition; secrets use SECRETS_MANAGER. */
 export const codebuildEnvironment: GuardRule<CfnElement> = {
@@ -16,7 +16,8 @@ export const codebuildEnvironment: GuardRule<CfnElement> = {
     vars.forEach((v, i) => {
       // SECRETS_MANAGER and PARAMETER_STORE values are names of secrets, not secrets.
       if (v && (v.Type === undefined || v.Type === 'PLAINTEXT')) {
-        hits.push(...hitsFrom(findSecrets(v.Value, `Properties.Environment.EnvironmentVariables[${i}].Value`, v.Name)));
+        const at = `Properties.Environment.EnvironmentVariables[${i}].Value`;
+        hits.push(...hitsFrom([...findSecrets(v.Value, at, v.Name), ...findDynamicSecretReferences(v.Value, at)]));
       }
     });
     const buildSpec = e.body.Properties?.Source?.BuildSpec;

@@ -1,6 +1,6 @@
 import { PLAINTEXT_FIX_AWS } from '../../private/format';
 import { CfnElement, GuardRule, RuleHit, hitsFrom } from '../../private/rule';
-import { findSecrets } from '../../private/walk';
+import { findDynamicSecretReferences, findSecrets } from '../../private/walk';
 
 /** ECS `Environment` (and command lines) are plain text in the task definition; `Secrets` is the place for secrets. */
 export const ecsContainerEnvironment: GuardRule<CfnElement> = {
@@ -15,7 +15,7 @@ export const ecsContainerEnvironment: GuardRule<CfnElement> = {
     const hits: RuleHit[] = [];
     containers.forEach((c, i) => {
       const base = `Properties.ContainerDefinitions[${i}]`;
-      hits.push(...hitsFrom(findSecrets(c?.Environment, `${base}.Environment`)));
+      hits.push(...hitsFrom([...findSecrets(c?.Environment, `${base}.Environment`), ...findDynamicSecretReferences(c?.Environment, `${base}.Environment`)]));
       for (const field of ['Command', 'EntryPoint']) {
         const parts = c?.[field];
         // A command is one line split into words: scan it joined so that `--password x` is seen as an assignment.

@@ -1,6 +1,6 @@
 import { PLAINTEXT_FIX_AWS } from '../../private/format';
 import { CfnElement, GuardRule, hitsFrom } from '../../private/rule';
-import { findSecrets } from '../../private/walk';
+import { findDynamicSecretReferences, findSecrets } from '../../private/walk';
 
 /** Lambda environment variables are readable by anyone with lambda:GetFunctionConfiguration and sit in the template. */
 export const lambdaEnvironment: GuardRule<CfnElement> = {
@@ -9,6 +9,9 @@ export const lambdaEnvironment: GuardRule<CfnElement> = {
   fix: `${PLAINTEXT_FIX_AWS}; the function reads it at runtime (Secrets Manager or the Parameters and Secrets extension)`,
   check: (e) =>
     e.type === 'AWS::Lambda::Function' || e.type === 'AWS::Serverless::Function'
-      ? hitsFrom(findSecrets(e.body.Properties?.Environment?.Variables, 'Properties.Environment.Variables'))
+      ? hitsFrom([
+        ...findSecrets(e.body.Properties?.Environment?.Variables, 'Properties.Environment.Variables'),
+        ...findDynamicSecretReferences(e.body.Properties?.Environment?.Variables, 'Properties.Environment.Variables'),
+      ])
       : [],
 };
