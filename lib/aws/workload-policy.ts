@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { fail, formatViolation, KeywardValidationError } from '../core/errors';
@@ -179,7 +179,11 @@ export class WorkloadPolicy extends Construct {
 
     const identity = identityOf(owner, principal);
     if (identity === undefined) {
-      fail(this, 'workload-principal', 'the principal is not an IAM role, user or group, so it cannot carry a Keyward workload policy');
+      const presented = JSON.stringify(principal.policyFragment.principalJson);
+      fail(this, 'workload-principal', Token.isUnresolved(presented) && owner.node.defaultChild === undefined
+        ? 'the principal\'s ARN is not known at synth (a token, e.g. Fn.importValue), so Keyward cannot tell which role, user or '
+          + 'group to attach its workload policy to; import the role with a concrete ARN or by name (iam.Role.fromRoleName)'
+        : 'the principal is not an IAM role, user or group, so it cannot carry a Keyward workload policy');
     }
     this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
       description: `Keyward grants of workload ${this.workloadId}`,
@@ -526,12 +530,17 @@ const IDENTITY_TYPES: { [type: string]: 'roles' | 'users' | 'groups' } = {
  * (`arn:<partition>:iam::<account>:role|user|group/[path/]<name>`; the name may be a token).
  */
 function identityOf(owner: IConstruct, principal: iam.IPrincipal): { kind: 'roles' | 'users' | 'groups'; name: string } | undefined {
-  const cfn = owner.node.defaultChild;
+  // Read first: a LazyRole creates its role when its principal is first used.
+  const presented = principal.policyFragment.principalJson.AWS;
+  let cfn = owner.node.defaultChild;
+  // A wrapper whose default child is the role construct (aws-cdk-lib's LazyRole, once used): that role's resource.
+  if (cfn !== undefined && !CfnResource.isCfnResource(cfn)) {
+    cfn = cfn.node.defaultChild;
+  }
   if (CfnResource.isCfnResource(cfn)) {
     const kind = IDENTITY_TYPES[cfn.cfnResourceType];
     return kind === undefined ? undefined : { kind, name: cfn.ref };
   }
-  const presented = principal.policyFragment.principalJson.AWS;
   const arn = Array.isArray(presented) && presented.length === 1 ? presented[0] : presented;
   if (typeof arn !== 'string') {
     return undefined;

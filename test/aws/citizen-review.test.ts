@@ -192,3 +192,22 @@ describe('documentation', () => {
     expect(stale).toEqual([]);
   });
 });
+
+describe('principals aws-cdk-lib hands over', () => {
+  test('iam.LazyRole (a role) gets a Keyward policy attached to the role it creates', () => {
+    const stack = newStack();
+    const secret = dbSecret(stack);
+    const role = new iam.LazyRole(stack, 'Lazy', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    secret.grantRead(role);
+    const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^Lazy/) }]);
+  });
+
+  test('a role imported by a token ARN is refused with a message that says why and what to do', () => {
+    const stack = newStack();
+    const secret = dbSecret(stack);
+    const role = iam.Role.fromRoleArn(stack, 'Imported', Fn.importValue('OpsRoleArn'));
+    expectKeywardError(() => secret.grantRead(role), 'Svc/Imported/KeywardPolicy', 'workload-principal', /not known at synth[\s\S]*fromRoleName/);
+  });
+});
