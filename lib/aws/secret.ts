@@ -9,6 +9,7 @@ import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { MIN_REASON, visibleLength } from '../core/reason';
 import { GrantMode } from './grant';
 import { combine, policyGrant, resourcePolicyGrant, secretGrantStatements } from './private/grants';
+import { registerForCodeBuild } from './private/codebuild-secrets';
 import { SecretKeyView } from './private/secret-key-view';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
@@ -431,6 +432,7 @@ export class Secret extends SecretBase {
     this.secretArn = this.resource.ref;
     this.secretArnForPolicies = this.resource.ref;
     this.givenName = props.secretName;
+    registerForCodeBuild(this);
     this.secretName = props.secretName ?? generatedSecretName(this.resource.ref);
 
     this.allowedAccounts = [stack.account, ...(props.sharedWithAccounts ?? [])];
@@ -537,6 +539,11 @@ export class Secret extends SecretBase {
     }
     this.rotation = rotation.kind;
     this.setKeywardTag('keyward:rotation', rotation.kind);
+  }
+
+  /** @internal The name given, if any. */
+  public _givenName(): string | undefined {
+    return this.givenName;
   }
 
   /** The complete ARN. */

@@ -140,6 +140,25 @@ describe('a Keyward secret is an aws-cdk-lib ISecret', () => {
     expect(JSON.stringify(nonKeywardStatements(t))).not.toMatch(/kms:Decrypt/);
   });
 
+  test('CodeBuild SECRETS_MANAGER variables alone (by reference, by name, with a JSON key) get the read grant in the Keyward policy', () => {
+    const stack = newStack();
+    const secret = dbSecret(stack);
+    const other = new Secret(stack, 'Other', { secretName: 'orders/other', rotation: NO_ROTATION });
+    const spec = codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['make'] } } });
+    const SM = codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER;
+    new codebuild.Project(stack, 'ByRef', { buildSpec: spec, environmentVariables: { DB: { type: SM, value: secret.secretArn } } });
+    new codebuild.Project(stack, 'ByName', { buildSpec: spec, environmentVariables: { PW: { type: SM, value: `${DB_NAME}:password` } } });
+    new codebuild.Project(stack, 'Plain', { buildSpec: spec, environmentVariables: { STAGE: { value: 'prod' } } });
+    const t = Template.fromStack(stack);
+    for (const role of ['ByRefRole', 'ByNameRole']) {
+      const statements = keywardPolicyOf(t, role);
+      expectExactRead(statements, DB_PATTERN);
+      expect(JSON.stringify(statements)).not.toContain('orders/other');
+    }
+    expect(JSON.stringify(t.findResources('AWS::IAM::ManagedPolicy'))).not.toContain('PlainRole');
+    expect(other.secretName).toBe('orders/other');
+  });
+
   test('hosted rotation: a Keyward master secret, and addRotationSchedule as the rotation decision', () => {
     const stack = newStack();
     const master = new Secret(stack, 'Master', { rotation: NO_ROTATION });

@@ -19,6 +19,10 @@ export class UniqueNames extends Construct {
   public readonly claims = new Map<string, string>();
   /** Access ids (workloads and groups) in lower case → the id as given and who has it. */
   public readonly accessIds = new Map<string, { id: string; owner: string }>();
+  /** Keyward secrets of the app (for the CodeBuild aspect). */
+  public readonly secrets: IConstruct[] = [];
+  /** Whether the CodeBuild aspect was added to the app. */
+  public codeBuildAspect = false;
 }
 
 /** Where a name lives: the account and region of `scope`'s stack, or another region of that account (a replica). */
