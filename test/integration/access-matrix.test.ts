@@ -246,6 +246,13 @@ describe('aws-cdk-lib consumers: Keyward secrets passed to RDS, ECS, CodeBuild a
           }),
         },
       });
+      // A SECRETS_MANAGER variable alone: aws-cdk-lib writes GetSecretValue itself, Keyward adds the key use.
+      new codebuild.Project(stack, 'BuildVar', {
+        buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['make'] } } }),
+        environmentVariables: {
+          TOKEN: { type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER, value: new Secret(stack, 'BuildToken', { secretName: 'citizen/build-token', rotation }).secretArn },
+        },
+      });
       const fn = new lambda.Function(stack, 'Fn', {
         runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
       });
@@ -255,7 +262,8 @@ describe('aws-cdk-lib consumers: Keyward secrets passed to RDS, ECS, CodeBuild a
     // What the app declares: the proxy gets the database secret, the task's execution role its secret, the build
     // project the registry credentials, the function the secret it was granted. Nothing else, no writes.
     const DECLARED: { [rolePrefix: string]: string } = {
-      OrdersProxyIAMRole: 'citizen/db', TaskExecutionRole: 'citizen/ecs', BuildRole: 'citizen/registry', FnServiceRole: 'citizen/lambda',
+      OrdersProxyIAMRole: 'citizen/db', TaskExecutionRole: 'citizen/ecs', BuildRole: 'citizen/registry', BuildVarRole: 'citizen/build-token',
+      FnServiceRole: 'citizen/lambda',
     };
     const assembly = new Assembly(outdir, ENV);
     for (const prefix of Object.keys(DECLARED)) assembly.role(prefix);
