@@ -23,6 +23,8 @@ import { accountsDiffer, ACCESS_TAG_PREFIX, DENIED_TAG_KEYS, isReservedTagKey, s
 import { fmt, resolvedPolicySize, SECRET_POLICY_MAX_CHARS } from './private/policy-size';
 import { WorkloadPolicy } from './workload-policy';
 
+/** The id of a secret's view of its key (see SecretBase.encryptionKey). */
+const KEY_VIEW_ID = 'EncryptionKey';
 /** The most tags a Secrets Manager secret can carry. */
 const MAX_SECRET_TAGS = 50;
 /** Tags Keyward sets on every secret: `keyward:value-source` and `keyward:rotation`. */
@@ -142,11 +144,17 @@ export abstract class SecretBase extends Resource implements ISecret {
    * for an RDS proxy). Grant other use of the key on the key itself (`secretsKey`).
    */
   public get encryptionKey(): kms.IKey | undefined {
-    return this.keyView;
+    const key = this.secretsKey;
+    if (key === undefined) {
+      return undefined;
+    }
+    // Made on first use (most secrets are never asked for their key): a child construct, found again by its id.
+    const existing = this.node.tryFindChild(KEY_VIEW_ID) as kms.IKey | undefined;
+    return existing ?? new SecretKeyView(this, KEY_VIEW_ID, key, () => this._viewTarget());
   }
 
-  /** The secret's view of its key (see encryptionKey). */
-  protected keyView?: kms.IKey;
+  /** @internal What a grant through the key view names: this secret (and its replicas). */
+  public abstract _viewTarget(): SecretTarget;
 
   /** The complete ARN, when known (Keyward secrets and complete-ARN imports). */
   public get secretFullArn(): string | undefined {
@@ -311,6 +319,11 @@ class AttachedSecret extends SecretBase {
   }
 
   /** @internal */
+  public _viewTarget(): SecretTarget {
+    return this.attached._viewTarget();
+  }
+
+  /** @internal */
   public _grantAccess(grantee: iam.IGrantable, action: 'read' | 'write'): iam.Grant {
     return this.attached._grantAccess(grantee, action);
   }
@@ -405,7 +418,6 @@ export class Secret extends SecretBase {
 
     this.key = props.encryptionKey ?? SecretsKey._defaultFor(this);
     this.secretsKey = this.key;
-    this.keyView = new SecretKeyView(this, 'EncryptionKey', this.key, () => this._target());
     const content = props.content ?? SecretContent.generated();
     this.content = content;
     const bound = content._bind(this);
@@ -625,6 +637,11 @@ export class Secret extends SecretBase {
       ? regions.map(r => `${prefix(r)}${this.givenName}-??????`)
       : [this.resource.ref, ...this.replicas.map(r => `${prefix(r.region)}${Fn.select(6, Fn.split(':', this.resource.ref))}`)];
     return { id: this.node.path, arns, keyArns: this._keyArns(), regions };
+  }
+
+  /** @internal */
+  public _viewTarget(): SecretTarget {
+    return this._target();
   }
 
   /** @internal The keys of the secret and its replicas. */
@@ -889,13 +906,15 @@ class ImportedSecret extends SecretBase {
       this.secretName = info!.secretName;
       this.scope = { partition: info!.partition, region: info!.region, account: info!.account };
     }
-    if (this.secretsKey) {
-      this.keyView = new SecretKeyView(this, 'EncryptionKey', this.secretsKey, () => this.target());
-    }
   }
 
   public get secretFullArn(): string | undefined {
     return this.complete ? this.secretArn : undefined;
+  }
+
+  /** @internal */
+  public _viewTarget(): SecretTarget {
+    return this.target();
   }
 
   private target(): SecretTarget {
