@@ -156,6 +156,12 @@ export abstract class SecretBase extends Resource implements ISecret {
   /** @internal What a grant through the key view names: this secret (and its replicas). */
   public abstract _viewTarget(): SecretTarget;
 
+  /** @internal The concrete name, if known (CodeBuild variables may name the secret). */
+  public abstract _givenName(): string | undefined;
+
+  /** @internal Where the secret lives. */
+  public abstract _home(): SecretScope;
+
   /** The complete ARN, when known (Keyward secrets and complete-ARN imports). */
   public get secretFullArn(): string | undefined {
     return undefined;
@@ -287,6 +293,7 @@ class AttachedSecret extends SecretBase {
     this.secretArn = attachmentArn;
     this.secretName = attached.secretName;
     this.keywardOwned = attached.keywardOwned;
+    registerForCodeBuild(this);
   }
 
   public get secretArnForPolicies(): string {
@@ -321,6 +328,16 @@ class AttachedSecret extends SecretBase {
   /** @internal */
   public _viewTarget(): SecretTarget {
     return this.attached._viewTarget();
+  }
+
+  /** @internal */
+  public _givenName(): string | undefined {
+    return this.attached._givenName();
+  }
+
+  /** @internal */
+  public _home(): SecretScope {
+    return this.attached._home();
   }
 
   /** @internal */
@@ -558,6 +575,11 @@ export class Secret extends SecretBase {
     return this.givenName;
   }
 
+  /** @internal */
+  public _home(): SecretScope {
+    return this._scopes()[0];
+  }
+
   /** The complete ARN. */
   public get secretFullArn(): string | undefined {
     return this.secretArn;
@@ -579,24 +601,49 @@ export class Secret extends SecretBase {
    */
   private addedStatementProblems(): string[] {
     const problems: string[] = [];
+    const allowed = this.allowedAccounts;
+    // An env-agnostic stack's own account is unknown: only principals that cannot be in it can be told apart then.
+    const ownUnknown = allowed.some(x => Token.isUnresolved(x));
     for (const st of this.addedStatements) {
-      const json = Stack.of(this).resolve(st.toStatementJson()) as { Effect?: string; Principal?: unknown; Sid?: string };
-      if (json.Effect !== 'Allow' || json.Principal === undefined) {
+      const json = Stack.of(this).resolve(st.toStatementJson()) as {
+        Effect?: string; Principal?: unknown; NotPrincipal?: unknown; Sid?: string; Condition?: { [op: string]: { [k: string]: unknown } };
+      };
+      if (json.Effect !== 'Allow') {
         continue;
       }
-      const principal = json.Principal as string | { [k: string]: unknown };
-      const values = principal === '*' ? ['*'] : Object.values(principal).flatMap(v => (Array.isArray(v) ? v : [v]));
-      for (const v of values) {
-        if (typeof v !== 'string' || Token.isUnresolved(v) || v.endsWith('.amazonaws.com')) {
+      const which = `the statement${json.Sid ? ` "${json.Sid}"` : ''} added with addToResourcePolicy`;
+      const problem = (message: string) => problems.push(formatViolation(this, 'resource-policy-account', `${which} ${message}`));
+      if (json.NotPrincipal !== undefined) {
+        problem('allows every principal but the ones it names (NotPrincipal); name the principals it allows instead');
+        continue;
+      }
+      if (json.Principal === undefined) {
+        continue;
+      }
+      const principal = json.Principal === '*' ? { AWS: '*' } : json.Principal as { [k: string]: unknown };
+      const other = Object.keys(principal).filter(k => k !== 'AWS' && k !== 'Service');
+      if (other.length > 0) {
+        problem(`names ${other.join(', ')} principals; a Secrets Manager resource policy takes AWS principals and services`);
+        continue;
+      }
+      for (const v of [principal.AWS ?? []].flat()) {
+        const text = flattenPrincipal(v);
+        if (text === '*') {
+          // Anyone, unless a condition limits it to accounts the secret is shared with.
+          const accounts = [json.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []].flat();
+          if (accounts.length === 0 || accounts.some(a => typeof a !== 'string' || (!allowed.includes(a) && !(ownUnknown && Token.isUnresolved(a))))) {
+            problem(`allows any principal${accounts.length > 0 ? ` of ${accounts.join(', ')}` : ''}; limit it with aws:PrincipalAccount to `
+              + `${allowed.join(', ')} (the owning and shared accounts) or name the principals`);
+          }
           continue;
         }
-        const account = v === '*' ? '*' : /^\d{12}$/.test(v) ? v : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(v)?.[1];
-        // An env-agnostic stack's own account is unknown: only a wildcard principal can be told apart then.
-        const unknownOwn = this.allowedAccounts.some(x => Token.isUnresolved(x));
-        if (account === '*' || (account !== undefined && !unknownOwn && !this.allowedAccounts.includes(account))) {
-          problems.push(formatViolation(this, 'resource-policy-account', `the statement ${json.Sid ?? ''} added with addToResourcePolicy allows `
-            + `${v}, but the secret's resource policy denies every principal outside ${this.allowedAccounts.join(', ')}; give the account in `
-            + 'sharedWithAccounts (or grant the principal with grantRead, which adds it), or remove the statement'));
+        const account = text === undefined ? undefined : /^\d{12}$/.test(text) ? text : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
+        if (account !== undefined && !ownUnknown && !allowed.includes(account)) {
+          problem(`allows ${text}, but the secret's resource policy denies every principal outside ${allowed.join(', ')}; give the account in `
+            + 'sharedWithAccounts (or grant the principal with grantRead, which adds it), or remove the statement');
+        } else if (account !== undefined && ownUnknown && allowed.length === 1 && !Token.isUnresolved(account)) {
+          problem(`allows ${text} of account ${account}, but the stack's account is not known at synth, so Keyward cannot tell whether it is `
+            + 'this one; give the stack an explicit env.account, or the account in sharedWithAccounts');
         }
       }
     }
@@ -906,6 +953,7 @@ class ImportedSecret extends SecretBase {
       this.secretName = info!.secretName;
       this.scope = { partition: info!.partition, region: info!.region, account: info!.account };
     }
+    registerForCodeBuild(this);
   }
 
   public get secretFullArn(): string | undefined {
@@ -915,6 +963,16 @@ class ImportedSecret extends SecretBase {
   /** @internal */
   public _viewTarget(): SecretTarget {
     return this.target();
+  }
+
+  /** @internal */
+  public _givenName(): string | undefined {
+    return this.secretName;
+  }
+
+  /** @internal */
+  public _home(): SecretScope {
+    return this.scope;
   }
 
   private target(): SecretTarget {
@@ -957,4 +1015,21 @@ function generatedSecretName(arn: string): string {
   const resourceName = Fn.select(6, Fn.split(':', arn));
   const parts = Fn.split('-', resourceName);
   return Fn.join('-', [Fn.select(0, parts), Fn.select(1, parts)]);
+}
+
+/** A resolved principal value (a string, or an Fn::Join of literals and Refs) as text, Refs as `{Name}`. */
+function flattenPrincipal(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    return v;
+  }
+  const o = v as { Ref?: unknown; 'Fn::Join'?: unknown } | undefined;
+  if (o && typeof o.Ref === 'string') {
+    return `{${o.Ref.replace(/::/g, '.')}}`;
+  }
+  const join = o?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map(flattenPrincipal);
+    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
 }

@@ -235,8 +235,15 @@ export abstract class SecretsKeyBase extends Resource implements ISecretsKey {
         policy._allowKeyActions(this.keyArn, actions, behind.conditions);
         return policyGrant(policy, [{ actions, resources: [this.keyArn], conditions: behind.conditions as { [operator: string]: { [key: string]: unknown } } }]);
       }
-      // Anything else (a service, an account root through a service): what aws-cdk-lib's keys do, a key-policy
-      // statement for exactly that principal — or, on an imported key, an error rather than a dropped grant.
+      // A service, or this account's root (through a service): what aws-cdk-lib's keys do, a key-policy statement for
+      // exactly that principal — or, on an imported key, an error rather than a dropped grant. Anyone else (anyone at
+      // all, an organisation, a federated identity, a role given by ARN) is refused: the key policy would grant it
+      // outside every workload policy.
+      const refused = keyPolicyPrincipalProblem(Stack.of(this), principal);
+      if (refused !== undefined) {
+        fail(this, 'workload-principal', `cannot grant ${actions.join(', ')} to ${JSON.stringify(Stack.of(this).resolve(principal.policyFragment.principalJson))}: `
+          + `${refused}; grant a role or user of this app (its Keyward policy), a service, or a principal of another account by ARN`);
+      }
       const statement = new iam.PolicyStatement({ actions, resources: ['*'], principals: [principal] });
       if (!this.addToResourcePolicy(statement).statementAdded) {
         fail(this, 'workload-principal', `cannot grant ${actions.join(', ')} to ${JSON.stringify(Stack.of(this).resolve(principal.policyFragment.principalJson))}: `
@@ -391,4 +398,45 @@ class ImportedSecretsKey extends SecretsKeyBase {
   protected _createAlias(aliasName: string): kms.Alias {
     return new kms.Alias(this, `Alias${hashId(aliasName).slice(0, 8)}`, { aliasName, targetKey: this });
   }
+}
+
+/**
+ * Why a principal that is not a role or user of the app may not get a key-policy statement, or undefined when it may:
+ * only services, and this account's root (the key policy's own trust, e.g. aws-cdk-lib's ViaServicePrincipal of the
+ * account root for a secret encrypted with the key).
+ */
+function keyPolicyPrincipalProblem(stack: Stack, principal: iam.IPrincipal): string | undefined {
+  const json = stack.resolve(principal.policyFragment.principalJson) as { [k: string]: unknown };
+  const kinds = Object.keys(json);
+  if (kinds.length === 1 && kinds[0] === 'Service') {
+    return undefined;
+  }
+  if (kinds.length !== 1 || kinds[0] !== 'AWS') {
+    return `a key policy takes AWS principals and services, not ${kinds.join(', ')}`;
+  }
+  const values = [json.AWS].flat();
+  const own = (v: unknown): boolean => {
+    const text = flatten(v);
+    return text !== undefined && (text === stack.account || text === `arn:${stack.partition}:iam::${stack.account}:root`
+      || text === 'arn:{AWS.Partition}:iam::{AWS.AccountId}:root' || text === `arn:${stack.partition}:iam::{AWS.AccountId}:root`
+      || text === `arn:{AWS.Partition}:iam::${stack.account}:root`);
+  };
+  return values.every(own) ? undefined : 'it is neither a service nor this account\'s root, nor a role or user of this stack';
+}
+
+/** A resolved CloudFormation string (Fn::Join of literals and Refs) as text, Refs as `{AWS.Name}`; undefined otherwise. */
+function flatten(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    return v;
+  }
+  const o = v as { Ref?: unknown; 'Fn::Join'?: unknown } | undefined;
+  if (o && typeof o.Ref === 'string') {
+    return `{${o.Ref.replace(/::/g, '.')}}`;
+  }
+  const join = o?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map(flatten);
+    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
 }

@@ -151,6 +151,8 @@ export class WorkloadPolicy extends Construct {
   private readonly keyOnly = new Map<string, SecretTarget>();
   /** Secrets whose key was granted for encryption through `secret.encryptionKey`. */
   private readonly keyOnlyEncrypt = new Set<string>();
+  /** Secrets whose key was granted for decryption through `secret.encryptionKey`. */
+  private readonly keyOnlyDecrypt = new Set<string>();
   /** Accounts and regions whose tag-matched secrets this workload may write (tag mode). */
   private readonly viaEncryptScopes = new Map<string, SecretScope>();
   private readonly directDecrypt = new Set<string>();
@@ -250,8 +252,11 @@ export class WorkloadPolicy extends Construct {
    * @internal Allow a secret's key through Secrets Manager for that secret only (kms:ViaService + its SecretARN
    * encryption context), without the secret actions: what a grant on `secret.encryptionKey` means.
    */
-  public _allowSecretKeys(encrypt: boolean, target: SecretTarget): void {
+  public _allowSecretKeys(decrypt: boolean, encrypt: boolean, target: SecretTarget): void {
     this.keyOnly.set(target.id, target);
+    if (decrypt) {
+      this.keyOnlyDecrypt.add(target.id);
+    }
     if (encrypt) {
       this.keyOnlyEncrypt.add(target.id);
     }
@@ -364,35 +369,42 @@ export class WorkloadPolicy extends Construct {
     for (const t of this.keyOnly.values()) {
       t.keyArns.forEach(k => keys.add(k));
       regions.push(...t.regions.filter(r => !regions.includes(r)));
+    }
+    // Decryption for every secret read or written, and the secrets whose key was granted for decryption.
+    for (const t of [...this.keyOnly.values()].filter(x => this.keyOnlyDecrypt.has(x.id))) {
       contexts.push(...t.arns.filter(a => !contexts.includes(a)));
     }
-    if (keys.size > 0 && contexts.length > 0) {
+    const keyOnlyWritten = [...this.keyOnly.values()].filter(t => this.keyOnlyEncrypt.has(t.id)).flatMap(t => t.arns);
+    if (keys.size > 0 && (contexts.length > 0 || keyOnlyWritten.length > 0)) {
       // Encryption only for the secrets written: a write grant on one secret must not let the workload encrypt under
       // another's context. One statement when every context is written (or none), two otherwise.
       const written = new Set([
         ...this.exactTargets('write').filter(t => t.keyArns.length > 0).flatMap(t => t.arns),
-        ...[...this.keyOnly.values()].filter(t => this.keyOnlyEncrypt.has(t.id)).flatMap(t => t.arns),
+        ...keyOnlyWritten,
         ...[...this.viaEncryptScopes.values()].map(secretPattern),
       ]);
       const condition = (arns: string[]) => ({
         'StringEquals': { 'kms:ViaService': single(regions.map(r => `secretsmanager.${r}.amazonaws.com`)) },
         'StringLike': { 'kms:EncryptionContext:SecretARN': single(arns) },
       });
-      const all = written.size > 0 && contexts.every(c => written.has(c));
-      statements.push({
-        Sid: 'KeywardSecretsKeys',
-        Effect: 'Allow',
-        Action: all ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt',
-        Resource: single([...keys]),
-        Condition: condition(contexts),
-      });
+      const writtenList = unique([...contexts.filter(c => written.has(c)), ...written]);
+      const all = written.size > 0 && contexts.length === written.size && contexts.every(c => written.has(c));
+      if (contexts.length > 0) {
+        statements.push({
+          Sid: 'KeywardSecretsKeys',
+          Effect: 'Allow',
+          Action: all ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt',
+          Resource: single([...keys]),
+          Condition: condition(contexts),
+        });
+      }
       if (!all && written.size > 0) {
         statements.push({
           Sid: 'KeywardSecretsKeysWrite',
           Effect: 'Allow',
           Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
           Resource: single([...keys]),
-          Condition: condition(contexts.filter(c => written.has(c))),
+          Condition: condition(writtenList),
         });
       }
     }

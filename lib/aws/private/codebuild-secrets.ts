@@ -4,20 +4,26 @@
 // secretsmanager:GetSecretValue on the secret into the project role's default policy itself, and no key use, so a
 // build reading a secret encrypted with a customer-managed Keyward key fails at start. An aspect, registered once per
 // app by the first Keyward secret, finds every CodeBuild project whose SECRETS_MANAGER variables name a Keyward secret
-// (its ARN by reference, its name, or its ARN as a literal, with or without a JSON key) and grants the project read of
-// that secret through its Keyward workload policy, as `secret.grantRead(project)` would.
+// and grants the project read of that secret through its Keyward workload policy, as `secret.grantRead(project)` would.
+// A variable names a secret when its value is the secret's `secretArn` (the same token: any stack, nested or not, an
+// attachment or an import), optionally followed by `:<json key>…`; or, as a literal, the secret's name or partial ARN
+// in the same partition, account and region. A complete ARN literal is never matched: a name ending in `-` and 6
+// characters cannot be told apart from another secret's partial ARN.
 import { Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import type { SecretScope } from './access';
 import { UniqueNames } from './unique-names';
 
 /** What the aspect needs of a Keyward secret. */
 export interface CodeBuildReadable extends IConstruct {
-  readonly resource: CfnResource;
+  readonly secretArn: string;
   grantRead(grantee: iam.IGrantable): iam.Grant;
-  /** @internal */
+  /** @internal The concrete name, if known. */
   _givenName(): string | undefined;
+  /** @internal Where the secret lives. */
+  _home(): SecretScope;
 }
 
 const PROJECT_TYPE = 'AWS::CodeBuild::Project';
@@ -34,7 +40,9 @@ class CodeBuildSecretsAspect implements IAspect {
       return;
     }
     const stack = Stack.of(node);
-    const environment = stack.resolve((node as unknown as codebuild.CfnProject).environment) as
+    // The property as the project set it (strings with their tokens), else resolved.
+    const raw = (node as unknown as codebuild.CfnProject).environment;
+    const environment = (Token.isUnresolved(raw) ? stack.resolve(raw) : raw) as
       { environmentVariables?: { type?: string; value?: unknown }[] } | undefined;
     const values = (environment?.environmentVariables ?? []).filter(v => v.type === 'SECRETS_MANAGER').map(v => v.value);
     if (values.length === 0) {
@@ -48,18 +56,30 @@ class CodeBuildSecretsAspect implements IAspect {
   }
 }
 
-/** Whether a SECRETS_MANAGER variable value (resolved) names `secret`: `<arn or name>[:<json key>[:…]]`. */
-function names(stack: Stack, secret: CodeBuildReadable, value: unknown): boolean {
-  if (Stack.of(secret) === stack && JSON.stringify(value).includes(JSON.stringify({ Ref: stack.resolve(secret.resource.logicalId) }))) {
+/** Whether a SECRETS_MANAGER variable value names `secret` (see the file comment). */
+function names(projectStack: Stack, secret: CodeBuildReadable, value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  if (value === secret.secretArn || value.startsWith(`${secret.secretArn}:`)) {
     return true;
   }
   const name = secret._givenName();
-  if (typeof value !== 'string' || name === undefined || Token.isUnresolved(name)) {
+  if (Token.isUnresolved(value) || name === undefined || Token.isUnresolved(name)) {
     return false;
   }
-  const resource = value.startsWith('arn:') ? value.split(':').slice(6).join(':') : value;
-  const head = resource.split(':')[0];
-  return head === name || (value.startsWith('arn:') && /^-[A-Za-z0-9]{6}$/.test(head.slice(name.length)) && head.startsWith(name));
+  const home = secret._home();
+  if (value.startsWith('arn:')) {
+    const p = value.split(':');
+    return p.length >= 7 && p[2] === 'secretsmanager' && p[5] === 'secret' && p[6] === name
+      && p[1] === home.partition && p[3] === home.region && p[4] === home.account;
+  }
+  const sameStack = projectStack === Stack.of(secret);
+  const concrete = [projectStack.account, projectStack.region, home.account, home.region].every(x => !Token.isUnresolved(x));
+  if (!sameStack && !(concrete && projectStack.account === home.account && projectStack.region === home.region)) {
+    return false;
+  }
+  return value.split(':')[0] === name;
 }
 
 /** Register `secret` for the app's CodeBuild aspect (added to the app root once). */

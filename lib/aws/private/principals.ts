@@ -27,6 +27,11 @@ export function crossAccountPrincipal(grantee: iam.IGrantable, ownerAccount: str
   if (account === ownerAccount) {
     return undefined;
   }
+  if (Object.keys(principal.policyFragment.conditions).length > 0) {
+    fail(scope, 'cross-account', `the principal in account ${account} carries conditions (${Object.keys(principal.policyFragment.conditions).join(', ')}), `
+      + 'which Keyward does not carry into the resource and key policies it writes for another account; a grant without them would be wider '
+      + 'than asked: grant the principal without conditions, or write the statement yourself');
+  }
   const json = Stack.of(scope).resolve(principal.policyFragment.principalJson) as { AWS?: string | string[] };
   const arns = json.AWS === undefined ? [] : Array.isArray(json.AWS) ? json.AWS : [json.AWS];
   const arn = arns.length === 1 && typeof arns[0] === 'string' ? arns[0] : undefined;
@@ -56,28 +61,35 @@ export function assertWorkloadPrincipal(resource: IConstruct, grantee: iam.IGran
 }
 
 /**
- * The role or user of this stack that a principal which is not itself a construct stands for (aws-cdk-lib's
+ * The role or user of this app that a principal which is not itself a construct stands for (aws-cdk-lib's
  * `kms.ViaServicePrincipal(service, role)`, `PrincipalWithConditions`), with the conditions it carries — read from the
  * principal's public policy fragment: its one AWS principal is `Fn::GetAtt <logical id>.Arn` of an `AWS::IAM::Role` or
- * `AWS::IAM::User` of `scope`'s stack. Undefined for anything else (an account root, a service, a role elsewhere).
+ * `AWS::IAM::User` of the app, resolved in that resource's own stack (nested stacks too), whose construct is its own
+ * grant principal. Undefined for anything else (an account root, a service, a role given only by ARN).
  */
 export function appIdentityBehind(principal: iam.IPrincipal, scope: IConstruct): { identity: iam.IGrantable; conditions: iam.Conditions } | undefined {
-  const stack = Stack.of(scope);
   const fragment = principal.policyFragment;
-  const json = stack.resolve(fragment.principalJson) as { [k: string]: unknown };
-  if (Object.keys(json).length !== 1 || json.AWS === undefined) {
-    return undefined;
+  // Every role and user of the app, each resolved in its own stack (a nested stack's role included).
+  for (const c of scope.node.root.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || (c.cfnResourceType !== 'AWS::IAM::Role' && c.cfnResourceType !== 'AWS::IAM::User')) {
+      continue;
+    }
+    const stack = Stack.of(c);
+    const json = stack.resolve(fragment.principalJson) as { [k: string]: unknown };
+    if (Object.keys(json).length !== 1 || json.AWS === undefined) {
+      return undefined;
+    }
+    const aws = Array.isArray(json.AWS) ? (json.AWS.length === 1 ? json.AWS[0] : undefined) : json.AWS;
+    const getAtt = (aws as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+    if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn' || stack.resolve(c.logicalId) !== getAtt[0]) {
+      continue;
+    }
+    const owner = c.node.scope as (IConstruct & Partial<iam.IGrantable>) | undefined;
+    // The role or user construct itself (its own grant principal), never another principal that happens to hold it.
+    if (owner === undefined || (owner.grantPrincipal as unknown) !== owner) {
+      return undefined;
+    }
+    return { identity: owner as iam.IGrantable, conditions: fragment.conditions };
   }
-  const aws = Array.isArray(json.AWS) ? (json.AWS.length === 1 ? json.AWS[0] : undefined) : json.AWS;
-  const getAtt = (aws as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
-  if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn') {
-    return undefined;
-  }
-  const cfn = stack.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack
-    && (c.cfnResourceType === 'AWS::IAM::Role' || c.cfnResourceType === 'AWS::IAM::User') && stack.resolve(c.logicalId) === getAtt[0]);
-  const owner = cfn?.node.scope as (IConstruct & Partial<iam.IGrantable>) | undefined;
-  if (owner === undefined || owner.grantPrincipal === undefined) {
-    return undefined;
-  }
-  return { identity: owner as iam.IGrantable, conditions: fragment.conditions };
+  return undefined;
 }

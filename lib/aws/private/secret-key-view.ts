@@ -19,7 +19,7 @@ import { appIdentityBehind, crossAccountPrincipal } from './principals';
 const DECRYPT = ['kms:Decrypt'];
 const ENCRYPT = ['kms:Encrypt', 'kms:GenerateDataKey'];
 /** Actions a grant through the view may name: what Secrets Manager uses the key for. */
-const VIA_SECRETS_MANAGER = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']);
+const VIA_SECRETS_MANAGER = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
 
 export class SecretKeyView extends Resource implements kms.IKey {
   public readonly keyArn: string;
@@ -48,15 +48,15 @@ export class SecretKeyView extends Resource implements kms.IKey {
   }
 
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grantForSecret(grantee, false);
-  }
-
-  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
     return this.grantForSecret(grantee, true, false);
   }
 
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantForSecret(grantee, false, true);
+  }
+
   public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grantForSecret(grantee, true);
+    return this.grantForSecret(grantee, true, true);
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
@@ -65,8 +65,15 @@ export class SecretKeyView extends Resource implements kms.IKey {
       fail(this.node.scope!, 'key-grant-action', `cannot grant ${other.length > 0 ? other.join(', ') : 'no action'} through the secret's key: `
         + 'a grant on secret.encryptionKey allows the key through Secrets Manager for this secret only; grant other use on the key itself (secret.secretsKey)');
     }
-    const encrypt = actions.some(a => a !== 'kms:Decrypt' && a !== 'kms:DescribeKey');
-    return this.grantForSecret(grantee, encrypt, actions.includes('kms:Decrypt') || !encrypt);
+    // What Secrets Manager does with the key: decrypt a value (kms:Decrypt), or encrypt a new one (kms:Encrypt and
+    // kms:GenerateDataKey, granted together as grantEncrypt does). Part of an encryption set would be widened: refused.
+    const encryption = actions.filter(a => a !== 'kms:Decrypt');
+    const whole = encryption.length === 0 || (encryption.some(a => a === 'kms:Encrypt') && encryption.some(a => a.startsWith('kms:GenerateDataKey')));
+    if (!whole) {
+      fail(this.node.scope!, 'key-grant-action', `cannot grant ${encryption.join(', ')} alone through the secret's key: Secrets Manager encrypts with `
+        + 'kms:Encrypt and kms:GenerateDataKey together (grantEncrypt); grant other use on the key itself (secret.secretsKey)');
+    }
+    return this.grantForSecret(grantee, actions.includes('kms:Decrypt'), encryption.length > 0);
   }
 
   public grantSign(_grantee: iam.IGrantable): iam.Grant {
@@ -89,7 +96,7 @@ export class SecretKeyView extends Resource implements kms.IKey {
     return this.key.grantVerifyMac(_grantee);
   }
 
-  private grantForSecret(grantee: iam.IGrantable, encrypt: boolean, decrypt = true): iam.Grant {
+  private grantForSecret(grantee: iam.IGrantable, decrypt: boolean, encrypt: boolean): iam.Grant {
     const secret = this.node.scope!;
     if (crossAccountPrincipal(grantee, Stack.of(secret).account, secret)) {
       fail(secret, 'cross-account', 'a principal of another account is granted a secret with secret.grantRead/grantWrite, which adds the '
@@ -102,7 +109,8 @@ export class SecretKeyView extends Resource implements kms.IKey {
       // secret attachment): the role, for this secret through Secrets Manager — which is what the view grants anyway.
       const behind = appIdentityBehind(grantee.grantPrincipal, secret);
       const viaSecretsManager = behind !== undefined && Object.entries(Stack.of(secret).resolve(behind.conditions) as { [op: string]: { [k: string]: unknown } })
-        .every(([op, c]) => op === 'StringEquals' && Object.entries(c).every(([k, v]) => k === 'kms:ViaService' && /^secretsmanager\./.test(String(v))));
+        .every(([op, c]) => op === 'StringEquals' && Object.entries(c).every(([k, v]) => k === 'kms:ViaService'
+          && [v].flat().every(x => typeof x === 'string' && /^secretsmanager\.[a-z0-9-]+\.amazonaws\.com$/.test(x))));
       if (!behind || !viaSecretsManager) {
         fail(secret, 'workload-principal', `cannot grant the secret's key to ${JSON.stringify(Stack.of(secret).resolve(grantee.grantPrincipal.policyFragment.principalJson))}: `
           + 'a grant on secret.encryptionKey is for a role or user of this app, through Secrets Manager; grant the key itself (secretsKey) for anything else');
@@ -110,7 +118,7 @@ export class SecretKeyView extends Resource implements kms.IKey {
       workload = behind.identity;
     }
     const policy = WorkloadPolicy.of(workload);
-    policy._allowSecretKeys(encrypt, target);
+    policy._allowSecretKeys(decrypt, encrypt, target);
     return policyGrant(policy, [{
       actions: [...(decrypt ? DECRYPT : []), ...(encrypt ? ENCRYPT : [])],
       resources: [...new Set(target.keyArns)],

@@ -2,6 +2,7 @@ import { anyProperty } from '../rules/aws/any-property';
 import { codebuildEnvironment } from '../rules/aws/codebuild-environment';
 import { customResource } from '../rules/aws/custom-resource';
 import { deletionPolicy } from '../rules/aws/deletion-policy';
+import { dynamicReference } from '../rules/aws/dynamic-reference';
 import { ec2UserData } from '../rules/aws/ec2-user-data';
 import { ecsContainerEnvironment } from '../rules/aws/ecs-container-environment';
 import { lambdaEnvironment } from '../rules/aws/lambda-environment';
@@ -26,6 +27,7 @@ export const AWS_PLAINTEXT_RULES: readonly GuardRule<CfnElement>[] = [
   ec2UserData,
   codebuildEnvironment,
   ssmStringParameter,
+  dynamicReference,
   customResource,
   tags,
   parameterDefault,

@@ -187,9 +187,10 @@ const DYNAMIC_SECRET_REFERENCE = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
 export function findDynamicSecretReferences(value: unknown, path: string): FoundSecret[] {
   const out: FoundSecret[] = [];
   const visit = (v: unknown, at: string): void => {
-    const flat = flattenString(v);
-    if (flat !== undefined) {
-      const match = DYNAMIC_SECRET_REFERENCE.exec(flat);
+    // Each string the value can build (both branches of an Fn::If), references as `${ref}`.
+    const flats = alternatives(v);
+    if (flats.length > 0) {
+      const match = flats.map(f => DYNAMIC_SECRET_REFERENCE.exec(f)).find(m => m !== null);
       if (match) {
         out.push({
           path: at,
@@ -212,6 +213,34 @@ export function findDynamicSecretReferences(value: unknown, path: string): Found
   };
   visit(value, path);
   return out;
+}
+
+/** The strings a CloudFormation expression can build: as flattenString, with each branch of an Fn::If (at most 16). */
+function alternatives(value: unknown): string[] {
+  const flat = flattenString(value);
+  if (flat !== undefined) {
+    return [flat];
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return [];
+  }
+  const keys = Object.keys(value);
+  const arg = (value as { [k: string]: unknown })[keys[0]];
+  if (keys.length === 1 && keys[0] === 'Fn::If' && Array.isArray(arg) && arg.length === 3) {
+    return [...alternatives(arg[1]), ...alternatives(arg[2])].slice(0, 16);
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+    let out: string[] | undefined;
+    for (const part of arg[1]) {
+      const options = typeof part === 'string' ? [part] : alternatives(part);
+      if (options.length === 0) {
+        return [];
+      }
+      out = out === undefined ? options : out.flatMap(prefix => options.map(o => `${prefix}${arg[0]}${o}`)).slice(0, 16);
+    }
+    return out ?? [];
+  }
+  return [];
 }
 
 /** Convenience: all secrets in a value. */
