@@ -13,7 +13,7 @@ import { registerForCodeBuild } from './private/codebuild-secrets';
 import { SecretKeyView } from './private/secret-key-view';
 import { acknowledgeWithoutTrace } from './private/nag';
 import { assertNoPlaintext } from './private/plaintext';
-import { assertWorkloadPrincipal, crossAccountPrincipal } from './private/principals';
+import { assertWorkloadPrincipal, crossAccountPrincipal, flattenCfnString } from './private/principals';
 import { claimUniqueName } from './private/unique-names';
 import { SecretContent } from './secret-content';
 import { assertNoSecretText } from './private/secret-text';
@@ -627,7 +627,7 @@ export class Secret extends SecretBase {
         continue;
       }
       for (const v of [principal.AWS ?? []].flat()) {
-        const text = flattenPrincipal(v);
+        const text = flattenCfnString(v);
         if (text === '*') {
           // Anyone, unless a condition limits it to accounts the secret is shared with.
           const accounts = [json.Condition?.StringEquals?.['aws:PrincipalAccount'] ?? []].flat();
@@ -1015,21 +1015,4 @@ function generatedSecretName(arn: string): string {
   const resourceName = Fn.select(6, Fn.split(':', arn));
   const parts = Fn.split('-', resourceName);
   return Fn.join('-', [Fn.select(0, parts), Fn.select(1, parts)]);
-}
-
-/** A resolved principal value (a string, or an Fn::Join of literals and Refs) as text, Refs as `{Name}`. */
-function flattenPrincipal(v: unknown): string | undefined {
-  if (typeof v === 'string') {
-    return v;
-  }
-  const o = v as { Ref?: unknown; 'Fn::Join'?: unknown } | undefined;
-  if (o && typeof o.Ref === 'string') {
-    return `{${o.Ref.replace(/::/g, '.')}}`;
-  }
-  const join = o?.['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = join[1].map(flattenPrincipal);
-    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
-  }
-  return undefined;
 }

@@ -7,7 +7,7 @@ import { fail, failOnProblems, formatViolation } from '../core/errors';
 import { hashId, SecretTarget } from './private/access';
 import { policyGrant, resourcePolicyGrant } from './private/grants';
 import { fmt, KEY_POLICY_MAX_BYTES, resolvedPolicySize } from './private/policy-size';
-import { appIdentityBehind, crossAccountPrincipal } from './private/principals';
+import { appIdentityBehind, crossAccountPrincipal, flattenCfnString } from './private/principals';
 import { claimUniqueName } from './private/unique-names';
 import { WorkloadPolicy } from './workload-policy';
 
@@ -416,27 +416,10 @@ function keyPolicyPrincipalProblem(stack: Stack, principal: iam.IPrincipal): str
   }
   const values = [json.AWS].flat();
   const own = (v: unknown): boolean => {
-    const text = flatten(v);
+    const text = flattenCfnString(v);
     return text !== undefined && (text === stack.account || text === `arn:${stack.partition}:iam::${stack.account}:root`
       || text === 'arn:{AWS.Partition}:iam::{AWS.AccountId}:root' || text === `arn:${stack.partition}:iam::{AWS.AccountId}:root`
       || text === `arn:{AWS.Partition}:iam::${stack.account}:root`);
   };
   return values.every(own) ? undefined : 'it is neither a service nor this account\'s root, nor a role or user of this stack';
-}
-
-/** A resolved CloudFormation string (Fn::Join of literals and Refs) as text, Refs as `{AWS.Name}`; undefined otherwise. */
-function flatten(v: unknown): string | undefined {
-  if (typeof v === 'string') {
-    return v;
-  }
-  const o = v as { Ref?: unknown; 'Fn::Join'?: unknown } | undefined;
-  if (o && typeof o.Ref === 'string') {
-    return `{${o.Ref.replace(/::/g, '.')}}`;
-  }
-  const join = o?.['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = join[1].map(flatten);
-    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
-  }
-  return undefined;
 }

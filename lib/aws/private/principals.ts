@@ -93,3 +93,23 @@ export function appIdentityBehind(principal: iam.IPrincipal, scope: IConstruct):
   }
   return undefined;
 }
+
+/**
+ * A resolved CloudFormation string (a literal, or an Fn::Join of literals and Refs) as text, each Ref as `{AWS.Name}`
+ * (no colon, so an ARN still splits on its colons); undefined for anything else.
+ */
+export function flattenCfnString(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    return v;
+  }
+  const o = v as { Ref?: unknown; 'Fn::Join'?: unknown } | undefined;
+  if (o && typeof o.Ref === 'string') {
+    return `{${o.Ref.replace(/::/g, '.')}}`;
+  }
+  const join = o?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map(flattenCfnString);
+    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
+}
