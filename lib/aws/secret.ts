@@ -1,4 +1,4 @@
-import { DefaultStackSynthesizer, Fn, Lazy, Names, RemovalPolicy, Resource, SecretsManagerSecretOptions, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Lazy, RemovalPolicy, Resource, SecretsManagerSecretOptions, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -215,13 +215,7 @@ export abstract class SecretBase extends Resource implements ISecret {
     if (fn !== undefined && fn.permissionsNode.defaultChild !== undefined) {
       // A function of this app: Keyward's grants, then aws-cdk-lib's schedule with a view of the function that carries
       // no role, so aws-cdk-lib adds nothing to its default policy.
-      fn.addPermission(`KeywardRotation${Names.uniqueId(this).slice(-8)}`, {
-        principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
-        sourceAccount: Stack.of(this).account,
-      });
-      this.grantRead(fn);
-      this.grantWrite(fn);
-      WorkloadPolicy.of(fn)._allowRandomPassword();
+      this._grantRotationFunction(fn);
       const view = lambda.Function.fromFunctionAttributes(this, `${id}Function`, { functionArn: fn.functionArn, sameEnvironment: true });
       const schedule = new secretsmanager.RotationSchedule(this, id, { ...options, secret: this, rotationLambda: view });
       schedule.node.addDependency(WorkloadPolicy.of(fn));
@@ -231,6 +225,20 @@ export abstract class SecretBase extends Resource implements ISecret {
     const schedule = new secretsmanager.RotationSchedule(this, id, { ...options, secret: this });
     this._rotationScheduled(schedule, options.hostedRotation !== undefined ? SecretRotationKind.HOSTED : SecretRotationKind.LAMBDA);
     return schedule;
+  }
+
+  /**
+   * @internal What a rotation function of this app needs: Secrets Manager may invoke it (from this account), and it may
+   * read and write the secret and call GetRandomPassword, through its Keyward workload policy.
+   */
+  public _grantRotationFunction(fn: lambda.IFunction): void {
+    fn.addPermission(`KeywardRotation${this.node.addr.slice(0, 8)}`, {
+      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+      sourceAccount: Stack.of(this).account,
+    });
+    this.grantRead(fn);
+    this.grantWrite(fn);
+    WorkloadPolicy.of(fn)._allowRandomPassword();
   }
 
   /** @internal A rotation schedule was added with addRotationSchedule (a Keyward secret records it as its rotation decision). */
@@ -550,13 +558,7 @@ export class Secret extends SecretBase {
       }
       case SecretRotationKind.LAMBDA: {
         const fn = rotation.rotationFunction!;
-        fn.addPermission(`KeywardRotation${this.node.addr.slice(0, 8)}`, {
-          principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
-          sourceAccount: Stack.of(this).account,
-        });
-        this.grantRead(fn);
-        this.grantWrite(fn);
-        WorkloadPolicy.of(fn)._allowRandomPassword();
+        this._grantRotationFunction(fn);
         const schedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
           secretId: this.resource.ref,
           rotationLambdaArn: fn.functionArn,

@@ -206,7 +206,7 @@ export class WorkloadPolicy extends Construct {
   }
 
   /** @internal Allow tag-matched access (own tag, or a group tag) to Keyward secrets in `scopes`. */
-  public _allowTagged(tagId: string, action: 'read' | 'write', scopes: SecretScope[], source?: LazyScopeSource): string[] {
+  public _allowTagged(tagId: string, action: 'read' | 'write', scopes: SecretScope[], source?: LazyScopeSource): void {
     let access = this.tagAccess.get(tagId);
     if (!access) {
       access = { read: false, write: false, readValues: ['member'], writeValues: ['member'], scopes: new Map(), sources: [] };
@@ -219,7 +219,6 @@ export class WorkloadPolicy extends Construct {
     if (source && !access.sources.includes(source)) {
       access.sources.push(source);
     }
-    return [this.sidFor(tagId, action)];
   }
 
   /** @internal The resources of a tag-matched statement for secrets in `scopes`: every secret of each account and region. */
@@ -231,14 +230,12 @@ export class WorkloadPolicy extends Construct {
    * @internal Allow access to exact secrets (exact mode, and imported secrets in either mode): the statement lists
    * their ARNs, and the KMS statement their encryption contexts.
    */
-  public _allowSecrets(action: 'read' | 'write', targets: SecretTarget[] | LazyTargets): string[] {
+  public _allowSecrets(action: 'read' | 'write', targets: SecretTarget[] | LazyTargets): void {
     if (Array.isArray(targets)) {
       targets.forEach(t => this.exact[action].set(t.id, t));
     } else if (!this.exactSources[action].includes(targets)) {
       this.exactSources[action].push(targets);
     }
-    const keyed = Array.isArray(targets) ? targets.some(t => t.keyArns.length > 0) : true;
-    return [action === 'read' ? 'KeywardRead' : 'KeywardWrite', ...(keyed ? ['KeywardSecretsKeys'] : [])];
   }
 
   /** The secrets granted by exact ARN, per action, with the members of exact-mode groups. */
@@ -263,7 +260,7 @@ export class WorkloadPolicy extends Construct {
   }
 
   /** @internal Allow using keys through Secrets Manager only (kms:ViaService + SecretARN encryption context). */
-  public _allowKeysViaSecretsManager(keyArns: string[], scopes: SecretScope[], encrypt: boolean, source?: LazyScopeSource): string[] {
+  public _allowKeysViaSecretsManager(keyArns: string[], scopes: SecretScope[], encrypt: boolean, source?: LazyScopeSource): void {
     keyArns.forEach(k => this.viaKeys.add(k));
     scopes.forEach(s => this.viaScopes.set(scopeKey(s), s));
     if (source && !this.viaKeySources.includes(source)) {
@@ -272,7 +269,6 @@ export class WorkloadPolicy extends Construct {
     if (encrypt) {
       scopes.forEach(s => this.viaEncryptScopes.set(scopeKey(s), s));
     }
-    return ['KeywardSecretsKeys'];
   }
 
   /**
@@ -305,9 +301,8 @@ export class WorkloadPolicy extends Construct {
   }
 
   /** @internal Rotation functions need secretsmanager:GetRandomPassword (an action without a resource). */
-  public _allowRandomPassword(): string[] {
+  public _allowRandomPassword(): void {
     this.randomPassword = true;
-    return ['KeywardRandomPassword'];
   }
 
   /** The policy document as it will be synthesized (tokens unresolved). */

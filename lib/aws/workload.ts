@@ -1,4 +1,4 @@
-import { CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -228,8 +228,7 @@ function acknowledgeEnvironmentEncryption(fn: lambda.Function): void {
   const existing = cfn.getMetadata('checkov') as { skip?: unknown[] } | undefined;
   cfn.addMetadata('checkov', Lazy.any({
     produce: () => {
-      const rendered = Stack.of(fn).resolve(fnResource.environment) as { variables?: { [name: string]: unknown } } | undefined;
-      const onlyOurs = Object.keys(rendered?.variables ?? {}).every(v => wiring.variables.has(v));
+      const onlyOurs = environmentVariableNames(fn).every(v => wiring.variables.has(v));
       const skip = [...(existing?.skip ?? [])];
       if (onlyOurs && fnResource.kmsKeyArn === undefined) {
         skip.push({ id: 'CKV_AWS_173', comment: ENVIRONMENT_ENCRYPTION_REASON });
@@ -284,14 +283,19 @@ function upperSnake(id: string): string {
   return id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 }
 
+/** The names of the function's environment variables as they stand (resolved from its CloudFormation resource). */
+function environmentVariableNames(fn: lambda.Function): string[] {
+  const cfn = fn.node.defaultChild;
+  if (!lambda.CfnFunction.isCfnFunction(cfn)) {
+    return [];
+  }
+  const rendered = Stack.of(fn).resolve(cfn.environment) as { variables?: { [name: string]: unknown } } | undefined;
+  return Object.keys(rendered?.variables ?? {});
+}
+
 /** Whether the function's environment already holds the extension's settings (e.g. it was created with `paramsAndSecrets`). */
 function hasExtensionSettings(fn: lambda.Function): boolean {
-  const cfn = fn.node.defaultChild;
-  if (!CfnResource.isCfnResource(cfn)) {
-    return false;
-  }
-  const rendered = Stack.of(fn).resolve((cfn as lambda.CfnFunction).environment) as { variables?: { [name: string]: unknown } } | undefined;
-  return Object.keys(rendered?.variables ?? {}).some(v => /^PARAMETERS_SECRETS_EXTENSION_/.test(v));
+  return environmentVariableNames(fn).some(v => /^PARAMETERS_SECRETS_EXTENSION_/.test(v));
 }
 
 /** The extension's documented environment variables for `options`, with its documented defaults. */
